@@ -1,0 +1,3 @@
+"""margin: code interview transcripts in the terminal."""
+
+__version__ = "0.1.0"

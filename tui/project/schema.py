@@ -1,0 +1,219 @@
+"""The project file's schema: tables, indexes, views, and the migrations that build them.
+
+A project's `PRAGMA user_version` is the number of migrations applied to it. Each migration is a
+function of the connection; `migrate` runs the pending ones inside one transaction, so a file is
+either wholly at the old version or wholly at the new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+#: `PRAGMA application_id` of every margin project: "MRGN" in ASCII.
+APPLICATION_ID = 0x4D52474E
+
+_BASE_TABLES = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE coders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    pseudonym TEXT NOT NULL UNIQUE,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE transcripts (
+    id INTEGER PRIMARY KEY,
+    guid TEXT NOT NULL UNIQUE,
+    participant_id INTEGER REFERENCES participants(id),
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL DEFAULT 'txt',
+    encoding TEXT NOT NULL DEFAULT 'utf-8',
+    width INTEGER NOT NULL DEFAULT 72,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE lines (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    speaker TEXT,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    turn_start INTEGER NOT NULL DEFAULT 0,
+    label_length INTEGER NOT NULL DEFAULT 0,
+    timestamp TEXT,
+    UNIQUE (transcript_id, number)
+);
+CREATE TABLE themes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES themes(id),
+    level TEXT NOT NULL,
+    participant_id INTEGER REFERENCES participants(id),
+    description TEXT NOT NULL DEFAULT '',
+    colour TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE codings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+    first_line INTEGER NOT NULL,
+    last_line INTEGER NOT NULL,
+    theme_id INTEGER NOT NULL REFERENCES themes(id),
+    coder_id INTEGER REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    CHECK (first_line >= 1 AND last_line >= first_line)
+);
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+    first_line INTEGER NOT NULL,
+    last_line INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('descriptive', 'linguistic', 'conceptual')),
+    body TEXT NOT NULL,
+    coder_id INTEGER REFERENCES coders(id),
+    created_at TEXT NOT NULL,
+    CHECK (first_line >= 1 AND last_line >= first_line)
+);
+CREATE TABLE memos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    participant_id INTEGER REFERENCES participants(id),
+    transcript_id INTEGER REFERENCES transcripts(id),
+    theme_id INTEGER REFERENCES themes(id)
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    coder_id INTEGER REFERENCES coders(id),
+    action TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'discarded', 'final'))
+);
+CREATE INDEX lines_by_transcript ON lines (transcript_id, number);
+CREATE INDEX codings_by_transcript ON codings (transcript_id, first_line, last_line);
+CREATE INDEX codings_by_theme ON codings (theme_id);
+CREATE INDEX notes_by_transcript ON notes (transcript_id, first_line, last_line);
+CREATE INDEX themes_by_parent ON themes (parent_id);
+CREATE INDEX events_by_state ON events (state, id);
+"""
+
+_VIEWS = """
+CREATE VIEW coded_extracts AS
+SELECT
+    codings.id AS coding_id,
+    themes.name AS theme,
+    themes.level AS level,
+    participants.pseudonym AS participant,
+    transcripts.title AS transcript,
+    codings.first_line AS first_line,
+    codings.last_line AS last_line,
+    CASE WHEN codings.first_line = codings.last_line
+         THEN CAST(codings.first_line AS TEXT)
+         ELSE codings.first_line || '-' || codings.last_line END AS lines,
+    (SELECT substr(transcripts.text, first.start + 1, last."end" - first.start)
+       FROM lines AS first, lines AS last
+      WHERE first.transcript_id = codings.transcript_id AND first.number = codings.first_line
+        AND last.transcript_id = codings.transcript_id AND last.number = codings.last_line
+    ) AS text,
+    coders.name AS coder,
+    codings.created_at AS created_at
+FROM codings
+JOIN themes ON themes.id = codings.theme_id
+JOIN transcripts ON transcripts.id = codings.transcript_id
+LEFT JOIN participants ON participants.id = transcripts.participant_id
+LEFT JOIN coders ON coders.id = codings.coder_id;
+
+CREATE VIEW get_table AS
+WITH RECURSIVE descendants(get_id, theme_id) AS (
+    SELECT id, id FROM themes WHERE level IN ('get', 'theme') AND parent_id IS NULL
+    UNION ALL
+    SELECT descendants.get_id, themes.id
+      FROM themes JOIN descendants ON themes.parent_id = descendants.theme_id
+)
+SELECT
+    gets.name AS get,
+    participants.pseudonym AS participant,
+    COUNT(DISTINCT codings.id) AS extracts,
+    GROUP_CONCAT(DISTINCT transcripts.title) AS transcripts
+FROM descendants
+JOIN themes AS gets ON gets.id = descendants.get_id
+JOIN codings ON codings.theme_id = descendants.theme_id
+JOIN transcripts ON transcripts.id = codings.transcript_id
+LEFT JOIN participants ON participants.id = transcripts.participant_id
+GROUP BY gets.id, participants.id
+ORDER BY gets.name, participants.pseudonym;
+"""
+
+
+def _v1_base_tables(conn: sqlite3.Connection) -> None:
+    """Version 1: the tables of DESIGN.md section 3."""
+    _run_script(conn, _BASE_TABLES)
+
+
+def _v2_search_and_views(conn: sqlite3.Connection) -> None:
+    """Version 2: full-text search over lines, and the views other tools read."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE lines_fts USING FTS5 ("
+        "text, content='lines', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO lines_fts (lines_fts) VALUES ('rebuild')")
+    _run_script(conn, _VIEWS)
+
+
+#: The migrations, in order: applying the first n gives schema version n.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_base_tables,
+    _v2_search_and_views,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated statements one by one, inside the caller's transaction."""
+    # executescript() would COMMIT first; splitting keeps the migration in one transaction.
+    statement = ""
+    for part in script.split(";"):
+        statement += part
+        if sqlite3.complete_statement(statement + ";"):
+            if statement.strip():
+                conn.execute(statement)
+            statement = ""
+        else:
+            statement += ";"
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations up to `target` in one transaction; return the old version."""
+    old = conn.execute("PRAGMA user_version").fetchone()[0]
+    if old >= target:
+        return old
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in MIGRATIONS[old:target]:
+            step(conn)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return old
