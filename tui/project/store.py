@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 import uuid
@@ -177,6 +178,7 @@ class Project:
         self._coder_name = coder
         self._coder_id: int | None = None
         self._recorder: _Recorder | None = None
+        self._lock_fd: int | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -270,8 +272,32 @@ class Project:
             raise ProjectError(f"{path}: cannot back up before upgrading: {error.strerror}") from None
 
     def close(self) -> None:
-        """Close the connection; every action was committed already."""
+        """Close the connection (every action was committed already), then release the lock."""
         self.conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # only after SQLite closed its own handle: see lock()
+            self._lock_fd = None
+
+    def lock(self) -> None:
+        """Claim the project for this window; ProjectError if another margin window has it open.
+
+        The lock is a BSD `flock` on the file itself, independent of SQLite's POSIX locks, so no
+        lock file is left beside the project. The descriptor stays open until `close`, because
+        closing any descriptor of the file would drop SQLite's POSIX locks.
+        """
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ProjectError(
+                f"{self.path}: already open in another margin window; close it there first"
+            ) from None
+        self._lock_fd = fd
 
     def __enter__(self) -> Project:
         return self
@@ -655,13 +681,15 @@ class Project:
 
     def search_lines(self, query: str, transcript_id: int | None = None, limit: int = 1000) -> list[tuple[int, int]]:
         """Full-text search over lines: (transcript id, line number) pairs; any query is safe."""
-        if not query.strip():
+        words = re.findall(r"\w+", query)
+        if not words:
             return []
         sql = (
             "SELECT lines.transcript_id, lines.number FROM lines_fts JOIN lines ON lines.id = lines_fts.rowid "
             "WHERE lines_fts MATCH ?"
         )
-        params: list[Any] = [self.db.quote_fts(query)]
+        # Each word quoted: no input can be FTS syntax (sqlite-utils' quote_fts fails on a lone ").
+        params: list[Any] = [" ".join(f'"{word}"' for word in words)]
         if transcript_id is not None:
             sql += " AND lines.transcript_id = ?"
             params.append(transcript_id)
