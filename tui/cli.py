@@ -1,0 +1,338 @@
+"""The `margin` command: parse the arguments, call the domain, or run the app.
+
+Exit status: 0 on success, 1 on an error (one line on stderr saying what and where), 2 on a
+usage error. A user mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.config import saved_coder
+from tui.formats.transcripts import DEFAULT_WIDTH, TranscriptError, compile_speaker_pattern
+from tui.project.model import LEVEL_LABELS, METHODS
+from tui.project.store import Project, ProjectError, describe_sqlite_error, parse_line_range
+
+DEMO_PATH = "margin-demo.margin"
+
+
+class UsageError(Exception):
+    """Arguments that parse but make no sense; exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that says `margin: error` in one line and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"margin: usage error: {message}\n")
+        raise SystemExit(2)
+
+
+def _coder(args: argparse.Namespace) -> str:
+    """Who is coding: --coder, then the settings file, then the login name."""
+    name = getattr(args, "coder", None) or saved_coder()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "coder"
+
+
+def _open(args: argparse.Namespace, *, readonly: bool = False) -> Project:
+    return Project.open(Path(args.project), coder=_coder(args), readonly=readonly)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """margin new"""
+    project = Project.create(Path(args.project), method=args.method, coder=_coder(args), title=args.title)
+    project.close()
+    print(f"created {args.project} ({args.method}); import transcripts with: margin import {args.project} FILE")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """margin import"""
+    from tui.formats.importer import check_width, import_file
+
+    check_width(args.width)
+    if args.title and len(args.files) > 1:
+        raise UsageError("--title names one transcript: import one file at a time with it")
+    if args.participant is not None and not args.participant.strip():
+        raise UsageError("--participant needs a pseudonym such as P07")
+    if args.speaker_pattern is not None:
+        try:
+            compile_speaker_pattern(args.speaker_pattern)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    failures = 0
+    with _open(args) as project:
+        for name in args.files:
+            try:
+                transcript = import_file(
+                    project, Path(name), participant=args.participant, width=args.width,
+                    speaker_pattern=args.speaker_pattern, title=args.title,
+                )
+            except (TranscriptError, ProjectError) as error:
+                failures += 1
+                print(f"margin: {error}", file=sys.stderr)
+                continue
+            who = project.participant(transcript.participant_id).pseudonym if transcript.participant_id else "no participant yet"
+            print(f"imported {name}: '{transcript.title}', {transcript.line_count} lines, {who}")
+    return 1 if failures else 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """margin tag"""
+    try:
+        first, last = parse_line_range(args.lines)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    with _open(args) as project:
+        transcript = project.find_transcript(args.transcript)
+        theme = project.find_theme(args.theme)
+        if theme is None:
+            level = args.level or project.levels[0]
+            # IPA statements and PETs belong to one participant; GETs and TA themes are cross-case.
+            scoped = transcript.participant_id if project.method == "ipa" and level in ("statement", "pet") else None
+            coding = project.tag_with_new_theme(transcript.id, first, last, args.theme, level=level, participant_id=scoped)
+            created = " (new theme)"
+        else:
+            coding = project.tag(transcript.id, first, last, theme.id)
+            created = ""
+        theme = project.theme(coding.theme_id)
+        span = f"line {first}" if first == last else f"lines {first}-{last}"
+        print(f"tagged {transcript.title} {span} with '{theme.name}'{created}")
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    """margin themes"""
+    with _open(args, readonly=True) as project:
+        themes = project.themes()
+        counts = project.theme_counts()
+        paths = project.theme_paths()
+        pseudonyms = {p.id: p.pseudonym for p in project.participants()}
+        if args.json:
+            data = [
+                {
+                    "id": t.id, "guid": t.guid, "name": t.name, "path": paths[t.id], "level": t.level,
+                    "parent_id": t.parent_id, "participant": pseudonyms.get(t.participant_id),
+                    "description": t.description, "extracts": counts.get(t.id, (0, 0))[0],
+                    "participants": counts.get(t.id, (0, 0))[1],
+                }
+                for t in themes
+            ]
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+            return 0
+        children: dict[int | None, list] = {}
+        for theme in themes:
+            parent = theme.parent_id if theme.parent_id in paths else None
+            children.setdefault(parent, []).append(theme)
+
+        def show(parent: int | None, depth: int) -> None:
+            for theme in children.get(parent, []):
+                extracts, people = counts.get(theme.id, (0, 0))
+                scope = f" · {pseudonyms[theme.participant_id]}" if theme.participant_id in pseudonyms else ""
+                print(f"{'  ' * depth}{_printable(theme.name)}  [{LEVEL_LABELS.get(theme.level, theme.level)}{scope}] "
+                      f"{extracts} extracts, {people} participants")
+                show(theme.id, depth + 1)
+
+        if not themes:
+            print("no themes yet")
+        show(None, 0)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """margin check"""
+    with _open(args, readonly=True) as project:
+        problems = project.check()
+        if problems:
+            for problem in problems:
+                print(f"{args.project}: {problem}", file=sys.stderr)
+            return 1
+        transcripts = project.transcripts()
+        print(
+            f"{args.project}: ok (schema version {project.conn.execute('PRAGMA user_version').fetchone()[0]}, "
+            f"{len(project.participants())} participants, {len(transcripts)} transcripts, "
+            f"{sum(t.line_count for t in transcripts)} lines, {len(project.themes())} themes, "
+            f"{len(project.codings())} codings)"
+        )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """margin backup"""
+    with _open(args, readonly=True) as project:
+        project.backup(Path(args.dest))
+    print(f"backed up {args.project} to {args.dest}")
+    return 0
+
+
+def cmd_participant(args: argparse.Namespace) -> int:
+    """margin participant"""
+    if not args.pseudonym.strip():
+        raise UsageError("a participant needs a pseudonym such as P07")
+    with _open(args) as project:
+        transcript = project.find_transcript(args.transcript)
+        project.set_transcript_participant(transcript.id, args.pseudonym)
+    print(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """margin open"""
+    project = _open(args)
+    try:
+        transcript_id = project.find_transcript(args.transcript).id if args.transcript else None
+    except BaseException:
+        project.close()
+        raise
+    return _run_app(project, transcript_id, ask_coder=not (args.coder or saved_coder()))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """margin demo"""
+    from tui.formats.demo import build_demo
+
+    path = Path(args.path)
+    if args.fresh and path.exists():
+        Project.open(path, readonly=True).close()  # only ever replace a margin project
+        path.unlink()
+    if path.exists():
+        print(f"opening the demo project {path} (margin demo --fresh rebuilds it)", file=sys.stderr)
+        project = _open(argparse.Namespace(project=path, coder=args.coder))
+    else:
+        project = build_demo(path, coder=args.coder or saved_coder())
+    return _run_app(project, None, ask_coder=not (args.coder or saved_coder()))
+
+
+def _run_app(project: Project, transcript_id: int | None, *, ask_coder: bool) -> int:
+    from tui.app import MarginApp
+
+    try:
+        project.lock()
+        app = MarginApp(project, transcript_id=transcript_id, ask_coder=ask_coder)
+        app.run()
+    finally:
+        project.close()
+    return app.return_code or 0
+
+
+# ---------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `margin` argument parser with every subcommand."""
+    parser = _Parser(
+        prog="margin",
+        description="Code interview transcripts in the terminal. Everything is stored in one SQLite file.",
+    )
+    parser.add_argument("--version", action="version", version=f"margin {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, epilog=f"example: {example}")
+        p.set_defaults(func=func)
+        return p
+
+    def coder(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--coder", metavar="NAME", help="who is coding (default: saved name, else login name)")
+
+    p = command("demo", cmd_demo, "build the demo project from the bundled study and open it", "margin demo")
+    p.add_argument("--path", default=DEMO_PATH, metavar="FILE", help=f"where to put the demo project (default {DEMO_PATH})")
+    p.add_argument("--fresh", action="store_true", help="rebuild the demo project even if it exists")
+    coder(p)
+
+    p = command("open", cmd_open, "open the coding workspace on a project", "margin open study.margin --transcript P07")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--transcript", metavar="T", help="open this transcript (title, id or participant)")
+    coder(p)
+
+    p = command("new", cmd_new, "create a new, empty project file", "margin new study.margin --method ipa --coder VR")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--method", choices=METHODS, default="ipa", help="ipa (default) or ta (reflexive thematic analysis)")
+    p.add_argument("--title", help="the study's title (default: the file name)")
+    coder(p)
+
+    p = command("import", cmd_import, "import transcripts (.txt .md .docx .vtt .srt), each all or nothing",
+                "margin import study.margin interviews/P07.docx --participant P07")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--participant", metavar="NAME", help="the participant's pseudonym (default: found in the file)")
+    p.add_argument("--width", type=int, default=DEFAULT_WIDTH, metavar="N", help=f"wrap lines at N characters (default {DEFAULT_WIDTH})")
+    p.add_argument("--speaker-pattern", metavar="REGEX", help="regex with a group (?P<speaker>...) that starts a turn")
+    p.add_argument("--title", help="the transcript's title (default: the file name without extension)")
+    coder(p)
+
+    p = command("tag", cmd_tag, "tag lines of a transcript with a theme (created if missing)",
+                "margin tag study.margin P07 12-15 'Sense of belonging'")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("transcript", metavar="TRANSCRIPT", help="title, id, or pseudonym of a participant with one transcript")
+    p.add_argument("lines", metavar="LINES", help="a line (12) or a range (12-15)")
+    p.add_argument("theme", metavar="THEME", help="a theme's name, or its path Parent/Child")
+    p.add_argument("--level", help="level of a newly created theme (ipa: statement, pet, get; ta: code, theme)")
+    coder(p)
+
+    p = command("themes", cmd_themes, "print the theme tree with counts", "margin themes study.margin --json")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a tree")
+
+    p = command("check", cmd_check, "check the project's integrity and schema", "margin check study.margin")
+    p.add_argument("project", metavar="PROJECT")
+
+    p = command("backup", cmd_backup, "write a consistent copy of a project, open or closed",
+                "margin backup study.margin backups/study-2026-11-25.margin")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("dest", metavar="DEST")
+
+    p = command("participant", cmd_participant, "assign a transcript to a participant (created if new)",
+                "margin participant study.margin 'Interview 7' P07")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("transcript", metavar="TRANSCRIPT")
+    p.add_argument("pseudonym", metavar="PSEUDONYM")
+    coder(p)
+    return parser
+
+
+def _printable(text: str) -> str:
+    """Text with control characters replaced by visible symbols, safe to print to a terminal."""
+    from tui.text import visible
+
+    return visible(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `margin` command; return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as error:
+        print(f"margin: usage error: {error}", file=sys.stderr)
+        return 2
+    except (ProjectError, TranscriptError) as error:
+        print(f"margin: {_printable(str(error))}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"margin: {_printable(describe_sqlite_error(Path(getattr(args, 'project', '?')), error))}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"margin: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,256 @@
+"""The theme picker: find a theme by fuzzy search as you type, or create one from the typed text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui.project.model import LEVEL_LABELS, Theme
+from tui.project.search import Match, ThemeIndex
+from tui.text import visible
+
+__all__ = ["GOOD_SCORE", "MAX_OPTIONS", "PickResult", "ThemePicker"]
+
+#: At most this many matches are listed (the search stays fast on codebooks of 5,000 themes).
+MAX_OPTIONS: int = 50
+
+#: A best match scoring at least this (0..100) lists the "+ new" entry last, below the
+#: matches; a weaker best match (or none) lists it first, so `enter` creates.
+GOOD_SCORE: float = 60.0
+
+#: The option id of the "+ new ..." entry; theme options are "theme-<id>".
+NEW_OPTION_ID = "new"
+
+
+def _folded(text: str) -> str:
+    """`text` stripped, runs of whitespace made one space, case folded: how names are compared."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class PickResult:
+    """What the theme picker chose: an existing theme, or the name of a theme to create."""
+
+    #: The id of the existing theme chosen, or None when creating.
+    theme_id: int | None = None
+    #: The name for a new theme (stripped, whitespace collapsed), or None when choosing.
+    new_name: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check that exactly one of `theme_id` and `new_name` is set."""
+        if (self.theme_id is None) == (self.new_name is None):
+            raise ValueError("a PickResult has exactly one of theme_id and new_name")
+
+
+class ThemePicker(ModalScreen["PickResult | None"]):
+    """Pick a theme by typing part of its name (typos forgiven), or create one from the text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "apply", "Apply", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | (typing) | Rank the themes against the typed text. |
+    | down | Highlight the next match. |
+    | up | Highlight the previous match. |
+    | pagedown | Highlight a page of matches further down. |
+    | pageup | Highlight a page of matches further up. |
+    | enter | Apply the highlighted match (the first unless moved), or create the new theme. |
+    | escape | Close without choosing. |
+    """
+
+    DEFAULT_CSS = """
+    ThemePicker {
+        align: center middle;
+        & > #dialog {
+            width: 90%;
+            max-width: 96;
+            height: 90%;
+            max-height: 40;
+            border: round $primary;
+            border-title-color: $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        & #query {
+            margin: 0 0 1 0;
+        }
+        & #matches {
+            height: 1fr;
+            max-height: 100%;
+            border: none;
+            padding: 0;
+            background: $surface;
+            & > .option-list--option-highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & #hint {
+            width: 100%;
+            color: $text-muted;
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        themes: Sequence[Theme],
+        *,
+        paths: Mapping[int, str],
+        participants: Mapping[int, str],
+        title: str = "Tag with theme",
+        new_label: str = "statement",
+    ) -> None:
+        """Offer `themes`; `paths` maps theme ids to "Parent/Child" paths, `participants` ids to pseudonyms."""
+        super().__init__()
+        self._themes = list(themes)
+        self._index = ThemeIndex(self._themes, paths)
+        self._paths = paths
+        self._participants = participants
+        self._title = title
+        self._new_label = new_label
+        self._names = {_folded(theme.name) for theme in self._themes}
+
+    def compose(self) -> ComposeResult:
+        """A search box over the list of matches, and a line of keys."""
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = Content(visible(self._title))
+            yield Input(placeholder="type to find or create a theme", id="query")
+            matches = OptionList(id="matches")
+            # Focus stays in the search box; the screen's up/down move the highlight.
+            matches.can_focus = False
+            yield matches
+            yield Label(id="hint")
+
+    def on_mount(self) -> None:
+        """List every theme until something is typed."""
+        self._refresh_matches("")
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        """Rank the themes again on every keystroke."""
+        self._refresh_matches(event.value)
+
+    def _refresh_matches(self, typed: str) -> None:
+        """Fill the list with the themes matching `typed`, and the "+ new" entry when it applies."""
+        found = self._index.rank(typed, MAX_OPTIONS + 1)
+        more = len(found) > MAX_OPTIONS
+        found = found[:MAX_OPTIONS]
+        options = [self._theme_option(match) for match in found]
+        wanted = " ".join(typed.split())
+        offers_new = bool(wanted) and _folded(wanted) not in self._names
+        if offers_new:
+            new = Option(
+                Content.from_markup(
+                    '[b]+ new $label:[/b] "$name"',
+                    label=visible(self._new_label),
+                    name=visible(wanted),
+                ),
+                id=NEW_OPTION_ID,
+            )
+            if found and found[0].score >= GOOD_SCORE:
+                options.append(new)
+            else:
+                options.insert(0, new)
+        matches = self.query_one("#matches", OptionList)
+        matches.set_options(options)
+        if options:
+            matches.highlighted = 0
+        count = f"{len(found)}{'+' if more else ''}"
+        noun = "theme" if len(found) == 1 and not more else "themes"
+        shown = f"{count} {noun}" if wanted else f"{count} of {len(self._themes)} {noun}"
+        self.query_one("#hint", Label).update(
+            Content.from_markup(
+                "$shown  [b]↑↓[/b] move  [b]enter[/b] apply  [b]esc[/b] cancel", shown=shown
+            )
+        )
+
+    def _theme_option(self, match: Match) -> Option:
+        """One line for a theme: its name, then level, participant and parent path, dimmed."""
+        theme = match.theme
+        details = [LEVEL_LABELS.get(theme.level, theme.level)]
+        if theme.participant_id is not None and theme.participant_id in self._participants:
+            details.append(self._participants[theme.participant_id])
+        parent = self._parent_path(theme)
+        if parent:
+            details.append(f"in {parent}")
+        prompt = Content.assemble(
+            Content(visible(theme.name)),
+            ("  " + visible(" · ".join(details)), "dim"),
+        )
+        return Option(prompt, id=f"theme-{theme.id}")
+
+    def _parent_path(self, theme: Theme) -> str:
+        """The path of the theme's parents, from `paths`, without the theme's own name."""
+        path = self._paths.get(theme.id, "")
+        if not path or path == theme.name:
+            return ""
+        if path.endswith("/" + theme.name):
+            return path[: -len(theme.name) - 1]
+        return path
+
+    def _apply(self, option: Option | None) -> None:
+        """Dismiss with the theme or new name behind `option`."""
+        if option is None or option.id is None:
+            self.app.bell()
+            return
+        if option.id == NEW_OPTION_ID:
+            typed = self.query_one("#query", Input).value
+            self.dismiss(PickResult(new_name=" ".join(typed.split())))
+        else:
+            self.dismiss(PickResult(theme_id=int(option.id.removeprefix("theme-"))))
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box applies the highlighted option."""
+        event.stop()
+        self.action_apply()
+
+    @on(OptionList.OptionSelected, "#matches")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        """A click on an option applies it."""
+        event.stop()
+        self._apply(event.option)
+
+    def action_apply(self) -> None:
+        """Apply the highlighted option."""
+        self._apply(self.query_one("#matches", OptionList).highlighted_option)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)
+
+    def action_cursor_down(self) -> None:
+        """Highlight the next option."""
+        self.query_one("#matches", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Highlight the previous option."""
+        self.query_one("#matches", OptionList).action_cursor_up()
+
+    def action_page_down(self) -> None:
+        """Highlight an option a page further down."""
+        self.query_one("#matches", OptionList).action_page_down()
+
+    def action_page_up(self) -> None:
+        """Highlight an option a page further up."""
+        self.query_one("#matches", OptionList).action_page_up()

@@ -1,0 +1,441 @@
+"""The coding workspace: a transcript on the left, what is coded on the cursor line on the right.
+
+Each key press becomes one call into `tui.project`, which commits one transaction before the
+screen shows the change.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.project.model import LEVEL_LABELS, NOTE_KINDS, Theme
+from tui.project.store import Project, ProjectError
+from tui.screens.choice import ChoiceScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.note_editor import NoteEditor
+from tui.screens.theme_picker import PickResult, ThemePicker
+from tui.text import visible
+from tui.widgets.coding_pane import CodingPane, PaneState
+from tui.widgets.transcript_view import MarginEntry, TranscriptView
+
+#: Below this many columns the coding pane sits under the transcript instead of beside it.
+NARROW = 108
+
+
+class WorkspaceScreen(Screen[None]):
+    """Read, tag and note one transcript.
+
+    | key | action |
+    |---|---|
+    | `t` | tag the selection (or the cursor line) with a theme |
+    | `1`-`9` | tag with a recently used theme |
+    | `x` | remove a coding from the cursor line |
+    | `n` | write an exploratory note on the selection |
+    | `e`, `D` | edit, delete a note on the cursor line |
+    | `u` / `ctrl+z`, `ctrl+r` / `ctrl+y` | undo, redo |
+    | `/`, `]`, `[` | search, next match, previous match |
+    | `m` | the IPA margin layout |
+    | `p` | show or hide the coding pane |
+    | `q` | back to the project |
+    """
+
+    BINDINGS = [
+        Binding("t", "tag", "Tag"),
+        Binding("x", "untag", "Untag"),
+        Binding("n", "note", "Note"),
+        Binding("e", "edit_note", "Edit note", show=False),
+        Binding("D", "delete_note", "Delete note", show=False),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("right_square_bracket", "next_match", "Next match", show=False),
+        Binding("left_square_bracket", "previous_match", "Previous match", show=False),
+        Binding("m", "toggle_margin", "Margin view", show=False),
+        Binding("p", "toggle_pane", "Coding pane", show=False),
+        Binding("q", "back", "Back"),
+        *[Binding(str(n), f"recent({n})", f"Tag with recent theme {n}", show=False) for n in range(1, 10)],
+    ]
+
+    DEFAULT_CSS = """
+    WorkspaceScreen {
+        layout: vertical;
+        #workspace-status { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+        #workspace-body { height: 1fr; }
+        TranscriptView { width: 1fr; height: 1fr; border: round $primary 50%; border-title-color: $foreground; }
+        TranscriptView:focus { border: round $primary; }
+        CodingPane { width: 36; height: 1fr; border: round $secondary 50%; }
+        #workspace-search { dock: bottom; display: none; }
+        #workspace-search.-shown { display: block; }
+        &.-narrow #workspace-body { layout: vertical; }
+        &.-narrow TranscriptView { width: 1fr; border: none; }
+        &.-narrow CodingPane { width: 1fr; height: 8; border: none; border-top: solid $secondary 50%; }
+        &.-no-pane CodingPane { display: none; }
+        &.-margin CodingPane { display: none; }
+    }
+    """
+
+    def __init__(self, project: Project, transcript_id: int) -> None:
+        super().__init__()
+        self.project = project
+        self.transcript = project.transcript(transcript_id)
+        self._themes: dict[int, Theme] = {}
+        self._paths: dict[int, str] = {}
+        self._participants: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ building
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="workspace-status")
+        with Horizontal(id="workspace-body"):
+            yield TranscriptView(id="transcript")
+            yield CodingPane(id="coding-pane")
+        yield Input(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        """The transcript pane."""
+        return self.query_one(TranscriptView)
+
+    def on_mount(self) -> None:
+        view = self.view
+        view.border_title = Content(visible(self._title()))
+        view.set_lines(self.project.lines(self.transcript.id))
+        self._reload()
+        view.focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    def _title(self) -> str:
+        who = self._participants.get(self.transcript.participant_id or -1) or (
+            self.project.participant(self.transcript.participant_id).pseudonym if self.transcript.participant_id else ""
+        )
+        return f"{who} · {self.transcript.title}" if who else self.transcript.title
+
+    def _reload(self) -> None:
+        """Re-read the codings and notes of this transcript and show them."""
+        project = self.project
+        self._themes = {t.id: t for t in project.themes()}
+        self._paths = project.theme_paths()
+        self._participants = {p.id: p.pseudonym for p in project.participants()}
+        codings = project.codings(self.transcript.id)
+        notes = project.notes(self.transcript.id)
+        coded: dict[int, int] = {}
+        for coding in codings:
+            for number in range(coding.first_line, coding.last_line + 1):
+                coded[number] = coded.get(number, 0) + 1
+        noted = {n for note in notes for n in range(note.first_line, note.last_line + 1)}
+        letters = {"descriptive": "D", "linguistic": "L", "conceptual": "C"}
+        self.view.set_annotations(
+            coded,
+            noted,
+            notes=[MarginEntry(n.first_line, n.last_line, f"{letters[n.kind]}: {n.body}") for n in notes],
+            statements=[
+                MarginEntry(c.first_line, c.last_line, self._themes[c.theme_id].name)
+                for c in codings if c.theme_id in self._themes
+            ],
+        )
+        self._coded_count = len(coded)
+        self._refresh_pane()
+
+    def _refresh_pane(self) -> None:
+        view = self.view
+        line = view.cursor_line
+        selection = view.selection
+        if line is None or selection is None:
+            heading = "this transcript has no lines"
+            codings, notes = [], []
+        else:
+            first, last = selection
+            heading = f"line {line.number}" if first == last else f"lines {first}-{last} selected (cursor on {line.number})"
+            if line.timestamp:
+                heading += f" · {line.timestamp}"
+            codings = self.project.codings_at(self.transcript.id, line.number)
+            notes = self.project.notes_at(self.transcript.id, line.number)
+        self.query_one(CodingPane).show(
+            PaneState(heading, codings, notes, self._themes, self._participants, self.project.recent_themes())
+        )
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        view = self.view
+        message = self._message
+        parts = [self._title(), self.project.method, f"coder: {self.project.coder or '?'}", f"{len(view.lines)} lines", f"{self._coded_count} coded"]
+        if view.selecting and view.selection:
+            parts.insert(0, f"selecting {view.selection[0]}-{view.selection[1]}")
+        if view.matches:
+            position = view.match_position()
+            parts.insert(0, f"match {position + 1 if position is not None else '-'}/{len(view.matches)}")
+        elif self._search_query:
+            parts.insert(0, "no matches")
+        status = " · ".join(parts)
+        if message:
+            status = f"{message}  │  {status}"
+        self.query_one("#workspace-status", Static).update(Content(visible(status)))
+
+    _search_query = ""
+    _coded_count = 0
+    _message = ""
+
+    @on(TranscriptView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._refresh_pane()
+
+    def _say(self, message: str) -> None:
+        """Show what just happened in the status line, until the next message."""
+        self._message = message
+        self._refresh_status()
+
+    def _fail(self, error: Exception) -> None:
+        self.notify(Content(visible(str(error))), title="Not done", severity="error")
+
+    # ------------------------------------------------------------------ tagging
+
+    def action_tag(self) -> None:
+        """Open the theme picker for the selection."""
+        selection = self.view.selection
+        if selection is None:
+            return
+        first, last = selection
+        new_label = LEVEL_LABELS.get(self.project.levels[0], self.project.levels[0])
+        picker = ThemePicker(
+            list(self._themes.values()), paths=self._paths, participants=self._participants,
+            title=f"Tag lines {first}-{last}" if first != last else f"Tag line {first}", new_label=new_label,
+        )
+        self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
+
+    def _apply_pick(self, result: PickResult | None, first: int, last: int) -> None:
+        if result is None:
+            return
+        try:
+            if result.theme_id is not None:
+                coding = self.project.tag(self.transcript.id, first, last, result.theme_id)
+            else:
+                scope = self.transcript.participant_id if self.project.method == "ipa" else None
+                coding = self.project.tag_with_new_theme(
+                    self.transcript.id, first, last, result.new_name or "", participant_id=scope
+                )
+        except ProjectError as error:
+            self._fail(error)
+            return
+        self.view.clear_selection()
+        self._reload()
+        self._say(f"tagged {first}-{last}: {self.project.theme(coding.theme_id).name}")
+
+    def action_recent(self, number: int) -> None:
+        """Tag the selection with the n-th recently used theme."""
+        recent = self.project.recent_themes()
+        selection = self.view.selection
+        if selection is None:
+            return
+        if number > len(recent):
+            self._say(f"no recent theme {number} yet")
+            return
+        self._apply_pick(PickResult(theme_id=recent[number - 1].id, new_name=None), *selection)
+
+    def action_untag(self) -> None:
+        """Remove a coding from the cursor line, asking which when there are several."""
+        line = self.view.cursor_line
+        if line is None:
+            return
+        codings = self.project.codings_at(self.transcript.id, line.number)
+        if not codings:
+            self._say(f"line {line.number} has no coding to remove")
+            return
+
+        def remove(index: int | None) -> None:
+            if index is None:
+                return
+            try:
+                removed = self.project.untag(codings[index].id)
+            except ProjectError as error:
+                self._fail(error)
+                return
+            self._reload()
+            self._say(f"removed {self._theme_name(removed.theme_id)} from {removed.first_line}-{removed.last_line}")
+
+        if len(codings) == 1:
+            remove(0)
+            return
+        options = [f"{self._theme_name(c.theme_id)} (lines {c.first_line}-{c.last_line})" for c in codings]
+        self.app.push_screen(ChoiceScreen(f"Remove which coding from line {line.number}?", options), remove)
+
+    def _theme_name(self, theme_id: int) -> str:
+        theme = self._themes.get(theme_id)
+        return theme.name if theme else f"theme {theme_id}"
+
+    # ------------------------------------------------------------------ notes
+
+    def action_note(self) -> None:
+        """Write an exploratory note on the selection."""
+        selection = self.view.selection
+        if selection is None:
+            return
+        first, last = selection
+        span = f"line {first}" if first == last else f"lines {first}-{last}"
+
+        def save(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            try:
+                self.project.add_note(self.transcript.id, first, last, *result)
+            except ProjectError as error:
+                self._fail(error)
+                return
+            self.view.clear_selection()
+            self._reload()
+            self._say(f"{result[0]} note on {span} saved")
+
+        self.app.push_screen(NoteEditor(title=f"Note on {span}"), save)
+
+    def _pick_note(self, verb: str, then) -> None:  # type: ignore[no-untyped-def]
+        line = self.view.cursor_line
+        if line is None:
+            return
+        notes = self.project.notes_at(self.transcript.id, line.number)
+        if not notes:
+            self._say(f"line {line.number} has no note to {verb}")
+            return
+        if len(notes) == 1:
+            then(notes[0])
+            return
+        options = [f"{n.kind}: {n.body[:60]}" for n in notes]
+        self.app.push_screen(
+            ChoiceScreen(f"{verb.capitalize()} which note on line {line.number}?", options),
+            lambda index: None if index is None else then(notes[index]),
+        )
+
+    def action_edit_note(self) -> None:
+        """Edit a note on the cursor line."""
+
+        def edit(note) -> None:  # type: ignore[no-untyped-def]
+            def save(result: tuple[str, str] | None) -> None:
+                if result is None:
+                    return
+                try:
+                    self.project.edit_note(note.id, kind=result[0], body=result[1])
+                except ProjectError as error:
+                    self._fail(error)
+                    return
+                self._reload()
+                self._say("note saved")
+
+            self.app.push_screen(NoteEditor(title="Edit note", kind=note.kind, body=note.body), save)
+
+        self._pick_note("edit", edit)
+
+    def action_delete_note(self) -> None:
+        """Delete a note on the cursor line, after asking."""
+
+        def delete(note) -> None:  # type: ignore[no-untyped-def]
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
+                try:
+                    self.project.delete_note(note.id)
+                except ProjectError as error:
+                    self._fail(error)
+                    return
+                self._reload()
+                self._say("note deleted (u to undo)")
+
+            self.app.push_screen(ConfirmScreen(f"Delete this {note.kind} note?\n\n{visible(note.body)}"), confirmed)
+
+        self._pick_note("delete", delete)
+
+    # ------------------------------------------------------------------ history
+
+    def action_undo(self) -> None:
+        """Undo the latest change."""
+        self._step(self.project.undo, "undone", "nothing to undo")
+
+    def action_redo(self) -> None:
+        """Redo the change undone last."""
+        self._step(self.project.redo, "redone", "nothing to redo")
+
+    def _step(self, step, done: str, nothing: str) -> None:  # type: ignore[no-untyped-def]
+        try:
+            event = step()
+        except ProjectError as error:
+            self._fail(error)
+            return
+        if event is None:
+            self._say(nothing)
+            return
+        self._reload()
+        self._say(f"{done}: {event.summary}")
+
+    # ------------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        """Open the search field."""
+        field = self.query_one("#workspace-search", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Changed, "#workspace-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search_query = event.value
+        self.view.set_query(event.value)
+        self._refresh_status()
+
+    @on(Input.Submitted, "#workspace-search")
+    def _search_submitted(self) -> None:
+        self._close_search()
+        if self.view.next_match(include_current=True) is None and self._search_query:
+            self._say(f"no line contains '{self._search_query}'")
+
+    def _close_search(self) -> None:
+        field = self.query_one("#workspace-search", Input)
+        field.remove_class("-shown")
+        self.view.focus()
+
+    def key_escape(self) -> None:
+        field = self.query_one("#workspace-search", Input)
+        if field.has_focus:
+            self._close_search()
+
+    def action_next_match(self) -> None:
+        """Go to the next line that matches the search."""
+        if self.view.next_match() is None:
+            self._say("no search: press / to search")
+
+    def action_previous_match(self) -> None:
+        """Go to the previous line that matches the search."""
+        if self.view.next_match(forward=False) is None:
+            self._say("no search: press / to search")
+
+    # ------------------------------------------------------------------ layout
+
+    def action_toggle_margin(self) -> None:
+        """Switch the IPA margin layout: notes | transcript | statements."""
+        on_ = not self.view.margin_layout
+        self.set_class(on_, "-margin")
+        self.view.set_margin_layout(on_)
+        self._say("margin layout: notes | transcript | statements" if on_ else "coding layout")
+
+    def action_toggle_pane(self) -> None:
+        """Show or hide the coding pane."""
+        self.toggle_class("-no-pane")
+
+    def action_back(self) -> None:
+        """Back to the project."""
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys typed into the search field are text, not commands.
+        if self.is_mounted and self.query_one("#workspace-search", Input).has_focus and action != "back":
+            return False
+        return True
+
+    @property
+    def note_kinds(self) -> tuple[str, ...]:
+        """The kinds of note, for the help screen."""
+        return NOTE_KINDS

@@ -1,0 +1,101 @@
+"""The coding pane: the themes and notes on the cursor line, and the recently used themes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.project.model import LEVEL_LABELS, Coding, Note, Theme
+from tui.text import visible
+
+_KIND_LETTER = {"descriptive": "D", "linguistic": "L", "conceptual": "C"}
+
+
+@dataclass(frozen=True)
+class PaneState:
+    """Everything the pane shows, gathered by the workspace from the project."""
+
+    heading: str
+    codings: Sequence[Coding]
+    notes: Sequence[Note]
+    themes: Mapping[int, Theme]
+    participants: Mapping[int, str]
+    recent: Sequence[Theme]
+
+
+def _span(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}-{last}"
+
+
+def pane_content(state: PaneState) -> Content:
+    """Build the pane's text; every piece of user text enters as plain `Content`."""
+    parts: list[Content] = [Content.styled(state.heading, "bold"), Content("\n")]
+    parts.append(Content.styled("themes", "$text-muted"))
+    parts.append(Content("\n"))
+    if not state.codings:
+        parts.append(Content.styled("  none: t to tag, 1-9 for a recent theme\n", "$text-muted italic"))
+    for coding in state.codings:
+        theme = state.themes.get(coding.theme_id)
+        if theme is None:
+            continue
+        level = LEVEL_LABELS.get(theme.level, theme.level)
+        who = state.participants.get(theme.participant_id or -1)
+        parts.append(Content("  • "))
+        parts.append(Content.styled(visible(theme.name), "bold $success"))
+        detail = f" ({level}{' · ' + visible(who) if who else ''}, lines {_span(coding.first_line, coding.last_line)})"
+        parts.append(Content.styled(detail + "\n", "$text-muted"))
+        parent = state.themes.get(theme.parent_id or -1)
+        depth = 2
+        seen: set[int] = {theme.id}
+        while parent is not None and parent.id not in seen:
+            seen.add(parent.id)
+            parts.append(Content(" " * (depth + 2) + "└ "))
+            parts.append(Content(visible(parent.name)))
+            parts.append(Content.styled(f" ({LEVEL_LABELS.get(parent.level, parent.level)})\n", "$text-muted"))
+            parent = state.themes.get(parent.parent_id or -1)
+            depth += 2
+    parts.append(Content.styled("notes", "$text-muted"))
+    parts.append(Content("\n"))
+    if not state.notes:
+        parts.append(Content.styled("  none: n to write one\n", "$text-muted italic"))
+    for note in state.notes:
+        parts.append(Content.styled(f"  {_KIND_LETTER.get(note.kind, '?')}: ", "bold $warning"))
+        parts.append(Content(visible(note.body)))
+        parts.append(Content.styled(f" ({note.kind}, lines {_span(note.first_line, note.last_line)})\n", "$text-muted"))
+    parts.append(Content.styled("recent", "$text-muted"))
+    parts.append(Content("\n"))
+    if not state.recent:
+        parts.append(Content.styled("  themes you apply appear here as 1-9\n", "$text-muted italic"))
+    for number, theme in enumerate(state.recent[:9], start=1):
+        parts.append(Content.styled(f"  {number} ", "bold $accent"))
+        parts.append(Content(visible(theme.name) + "\n"))
+    return Content("").join(parts)
+
+
+class CodingPane(VerticalScroll, can_focus=False):
+    """Shows a `PaneState`; it never reads the project itself."""
+
+    DEFAULT_CSS = """
+    CodingPane {
+        background: $surface;
+        padding: 0 1;
+        & > Static { width: 1fr; }
+    }
+    """
+
+    def compose(self):  # type: ignore[override]
+        yield Static(Content(""), id="coding-pane-body")
+
+    def show(self, state: PaneState) -> None:
+        """Show the themes and notes of the cursor line."""
+        self.query_one("#coding-pane-body", Static).update(pane_content(state))
+
+    @property
+    def text(self) -> str:
+        """The plain text shown, for tests and screen readers."""
+        body = self.query_one("#coding-pane-body", Static)
+        return str(body.content)

@@ -1,0 +1,476 @@
+"""The transcript pane: numbered lines, speakers, coding markers, cursor, selection, matches.
+
+Built on Textual's Line API: only the rows on screen are rendered, so a 100,000-line transcript
+scrolls as quickly as a short one. A line that does not fit the pane's width is wrapped onto
+more rows, never cut. In the IPA margin layout each line is drawn between its exploratory notes
+(left) and its experiential statements (right), each block as tall as its tallest column.
+
+| key | action |
+|---|---|
+| `j` / `down`, `k` / `up` | next / previous line |
+| `pagedown`, `pageup` | move by a page |
+| `g` / `home`, `G` / `end` | first / last line |
+| `v` | start or end a range selection |
+| `escape` | clear the selection |
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.project.model import Line
+from tui.text import visible
+
+
+@dataclass(frozen=True)
+class MarginEntry:
+    """A piece of text anchored to a line in the margin layout: a note or a statement."""
+
+    first_line: int
+    last_line: int
+    text: str
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Split `text` into pieces of at most `width` cells, at spaces where possible; nothing is lost."""
+    if width <= 0:
+        return [text]
+    if 2 * len(text) <= width or cell_len(text) <= width:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        if cell_len(rest) <= width:
+            pieces.append(rest)
+            break
+        cut, cells = 0, 0
+        for index, char in enumerate(rest):
+            cells += cell_len(char)
+            if cells > width:
+                break
+            cut = index + 1
+        cut = max(cut, 1)
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > 0:
+            pieces.append(rest[:space])
+            rest = rest[space + 1 :]
+        else:
+            pieces.append(rest[:cut])
+            rest = rest[cut:]
+    return pieces or [""]
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """A transcript's numbered lines, rendered a row at a time."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next line", show=False),
+        Binding("k,up", "cursor_up", "Previous line", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("g,home", "first", "First line", show=False),
+        Binding("G,end", "last", "Last line", show=False),
+        Binding("v", "select", "Select"),
+        Binding("escape", "clear_selection", "Clear selection", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "transcript-view--number",
+        "transcript-view--speaker",
+        "transcript-view--marker",
+        "transcript-view--noted",
+        "transcript-view--cursor",
+        "transcript-view--selection",
+        "transcript-view--match",
+        "transcript-view--margin",
+        "transcript-view--rule",
+    }
+
+    DEFAULT_CSS = """
+    TranscriptView {
+        background: $surface;
+        color: $foreground;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+        & > .transcript-view--number { color: $text-muted; }
+        & > .transcript-view--speaker { color: $accent; text-style: bold; }
+        & > .transcript-view--marker { color: $success; text-style: bold; }
+        & > .transcript-view--noted { color: $warning; }
+        & > .transcript-view--cursor { background: $primary 40%; }
+        & > .transcript-view--selection { background: $secondary 30%; }
+        & > .transcript-view--match { background: $warning 60%; color: $foreground; text-style: bold; }
+        & > .transcript-view--margin { color: $text-muted; }
+        & > .transcript-view--rule { color: $panel-lighten-2; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: TranscriptView) -> None:
+            super().__init__()
+            self.view = view
+            """The view whose cursor moved."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Line] = []
+        self.cursor = 0
+        """Index of the cursor line in the lines (0-based)."""
+        self.anchor: int | None = None
+        """Index where the range selection started, or None."""
+        self._coded: dict[int, int] = {}
+        self._noted: set[int] = set()
+        self._query = ""
+        self._matches: list[int] = []
+        self.margin_layout = False
+        self._left: dict[int, list[str]] = {}
+        self._right: dict[int, list[str]] = {}
+        self._notes: Sequence[MarginEntry] = ()
+        self._statements: Sequence[MarginEntry] = ()
+        self._row_starts: list[int] | None = None  # None: one row per line
+        self._row_count = 0
+        self._layout_width = -1
+        self._number_width = 1
+
+    # ------------------------------------------------------------------ data
+
+    def set_lines(self, lines: list[Line]) -> None:
+        """Show these lines; the cursor goes to the first one."""
+        self._lines = lines
+        self.cursor = 0
+        self.anchor = None
+        self._number_width = len(str(lines[-1].number)) if lines else 1
+        self._relayout()
+
+    @property
+    def lines(self) -> list[Line]:
+        """The lines shown."""
+        return self._lines
+
+    def set_annotations(
+        self,
+        coded: Mapping[int, int],
+        noted: set[int],
+        notes: Sequence[MarginEntry] = (),
+        statements: Sequence[MarginEntry] = (),
+    ) -> None:
+        """Set the coding counts and notes by line number, and the margin layout's texts."""
+        self._coded = dict(coded)
+        self._noted = set(noted)
+        self._notes = notes
+        self._statements = statements
+        if self.margin_layout:  # only the margin layout's row heights depend on annotations
+            self._relayout()
+        else:
+            self.refresh()
+
+    def set_margin_layout(self, on: bool) -> None:
+        """Switch between the plain transcript and the IPA margin layout."""
+        self.margin_layout = on
+        self._relayout()
+
+    # ------------------------------------------------------------------ selection and cursor
+
+    @property
+    def cursor_line(self) -> Line | None:
+        """The line under the cursor."""
+        return self._lines[self.cursor] if self._lines else None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range as (first, last) line numbers; the cursor line when nothing is selected."""
+        if not self._lines:
+            return None
+        a = self.cursor if self.anchor is None else self.anchor
+        low, high = sorted((a, self.cursor))
+        return self._lines[low].number, self._lines[high].number
+
+    @property
+    def selecting(self) -> bool:
+        """Whether a range selection is in progress."""
+        return self.anchor is not None
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on the line at `index`, scrolling it into view."""
+        if not self._lines:
+            return
+        index = max(0, min(index, len(self._lines) - 1))
+        self.cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def go_to_number(self, number: int) -> None:
+        """Put the cursor on the line with this number."""
+        if self._lines:  # lines are numbered 1..n in order
+            self.move_to(number - self._lines[0].number)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self._line_at_row(self._row_of(self.cursor) + max(self.scrollable_content_region.height - 1, 1)))
+
+    def action_page_up(self) -> None:
+        self.move_to(self._line_at_row(max(self._row_of(self.cursor) - max(self.scrollable_content_region.height - 1, 1), 0)))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self._lines) - 1)
+
+    def action_select(self) -> None:
+        """Start a range selection at the cursor, or end it (keeping the range)."""
+        if self.anchor is None:
+            self.anchor = self.cursor
+        else:
+            self.anchor = None if self.anchor == self.cursor else self.anchor
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def clear_selection(self) -> None:
+        """Forget the range selection."""
+        self.anchor = None
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def action_clear_selection(self) -> None:
+        self.clear_selection()
+
+    # ------------------------------------------------------------------ search
+
+    def set_query(self, query: str) -> int:
+        """Highlight lines containing `query` (case-insensitive); return how many lines match."""
+        self._query = query.casefold()
+        if self._query:
+            needle = self._query
+            self._matches = [i for i, line in enumerate(self._lines) if needle in line.text.casefold()]
+        else:
+            self._matches = []
+        self.refresh()
+        return len(self._matches)
+
+    @property
+    def matches(self) -> list[int]:
+        """Indexes of the lines that match the search."""
+        return self._matches
+
+    def next_match(self, forward: bool = True, *, include_current: bool = False) -> int | None:
+        """Move to the next (or previous) matching line, wrapping around; return its position in the matches."""
+        if not self._matches:
+            return None
+        if forward:
+            position = bisect.bisect_left(self._matches, self.cursor if include_current else self.cursor + 1)
+            position = position % len(self._matches)
+        else:
+            position = bisect.bisect_left(self._matches, self.cursor) - 1
+        position %= len(self._matches)
+        self.move_to(self._matches[position])
+        return position
+
+    def match_position(self) -> int | None:
+        """Where the cursor line stands among the matches, or None if it is not one."""
+        position = bisect.bisect_left(self._matches, self.cursor)
+        if position < len(self._matches) and self._matches[position] == self.cursor:
+            return position
+        return None
+
+    # ------------------------------------------------------------------ layout
+
+    def _gutter_width(self) -> int:
+        # cursor mark, number, space, coding marker, note marker, space
+        return 1 + self._number_width + 1 + 3
+
+    def _columns(self, width: int) -> tuple[int, int, int]:
+        """Widths of the left margin, the transcript text and the right margin."""
+        gutter = self._gutter_width()
+        if not self.margin_layout:
+            return 0, max(width - gutter, 8), 0
+        side = max((width - gutter) // 5, 12)
+        text = max(width - gutter - 2 * side - 2, 8)
+        return side, text, side
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        self._layout_width = width
+        if width <= 0:
+            self._row_starts = None
+            self._row_count = len(self._lines)
+            self.virtual_size = Size(0, self._row_count)
+            self.refresh()
+            return
+        left_width, text_width, right_width = self._columns(width)
+        self._left, self._right = {}, {}
+        if self.margin_layout:
+            self._left = self._margin_texts(self._notes, left_width)
+            self._right = self._margin_texts(self._statements, right_width)
+        starts: list[int] = []
+        row = 0
+        uniform = True
+        for index, line in enumerate(self._lines):
+            height = len(wrap_cells(visible(line.text), text_width))
+            if self.margin_layout:
+                height = max(height, len(self._left.get(line.number, ())), len(self._right.get(line.number, ())))
+            if height != 1:
+                uniform = False
+            starts.append(row)
+            row += height
+        self._row_starts = None if uniform else starts
+        self._row_count = row
+        self.virtual_size = Size(width, row)
+        self.refresh()
+
+    @staticmethod
+    def _margin_texts(entries: Sequence[MarginEntry], width: int) -> dict[int, list[str]]:
+        texts: dict[int, list[str]] = {}
+        for entry in entries:
+            span = f"{entry.first_line}" if entry.first_line == entry.last_line else f"{entry.first_line}-{entry.last_line}"
+            texts.setdefault(entry.first_line, []).extend(wrap_cells(f"{visible(entry.text)} ({span})", width))
+        return texts
+
+    def _row_of(self, index: int) -> int:
+        if self._row_starts is None:
+            return index
+        return self._row_starts[index] if index < len(self._row_starts) else self._row_count
+
+    def _line_at_row(self, row: int) -> int:
+        if self._row_starts is None:
+            return min(row, len(self._lines) - 1)
+        return max(bisect.bisect_right(self._row_starts, row) - 1, 0)
+
+    def _height_of(self, index: int) -> int:
+        if self._row_starts is None:
+            return 1
+        end = self._row_starts[index + 1] if index + 1 < len(self._row_starts) else self._row_count
+        return end - self._row_starts[index]
+
+    def _scroll_to_cursor(self) -> None:
+        top = self._row_of(self.cursor)
+        bottom = top + self._height_of(self.cursor)
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom > self.scroll_y + height:
+            self.scroll_to(y=max(bottom - height, 0), animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._layout_width:
+            self._relayout()
+            self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rich_style_cache.clear()
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        """Render the row `y` rows below the top of the pane."""
+        _, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        row = scroll_y + y
+        base = self.rich_style
+        if not self._lines or row >= self._row_count:
+            return Strip.blank(width, base)
+        index = self._line_at_row(row)
+        part = row - self._row_of(index)
+        return Strip(self._row_segments(index, part, width, base)).crop_extend(0, width, base)
+
+    def _row_segments(self, index: int, part: int, width: int, base: Style) -> list[Segment]:
+        line = self._lines[index]
+        style = self.get_component_rich_style
+        selection = self.selection if self.anchor is not None else None
+        is_cursor = index == self.cursor
+        selected = selection is not None and selection[0] <= line.number <= selection[1]
+        background = base
+        if selected:
+            background = base + style("transcript-view--selection")
+        if is_cursor:
+            background = base + style("transcript-view--cursor")
+        left_width, text_width, right_width = self._columns(width)
+        segments: list[Segment] = []
+        if self.margin_layout:
+            left = self._left.get(line.number, [])
+            segments.append(Segment(_fit(left[part] if part < len(left) else "", left_width), base + style("transcript-view--margin")))
+            segments.append(Segment("│", base + style("transcript-view--rule")))
+        # gutter
+        first_row = part == 0
+        mark = "▶" if is_cursor and first_row else ("┃" if selected else " ")
+        segments.append(Segment(mark, background + style("transcript-view--marker")))
+        number = str(line.number).rjust(self._number_width) if first_row else " " * self._number_width
+        segments.append(Segment(number + " ", background + style("transcript-view--number")))
+        count = self._coded.get(line.number, 0)
+        marker = ("●" if count == 1 else (str(count) if count < 10 else "+")) if count and first_row else " "
+        note = "✎" if first_row and line.number in self._noted else " "
+        segments.append(Segment(marker, background + style("transcript-view--marker")))
+        segments.append(Segment(note + " ", background + style("transcript-view--noted")))
+        # text: the line exactly as stored, the speaker label that opens a turn in its own colour
+        pieces = wrap_cells(visible(line.text), text_width)
+        text = pieces[part] if part < len(pieces) else ""
+        label = min(len(visible(line.text[: line.label_length])), len(text)) if first_row else 0
+        segments.extend(
+            self._styled_text(text, label, background, style("transcript-view--speaker"), style("transcript-view--match"))
+        )
+        used = sum(cell_len(s.text) for s in segments)
+        if self.margin_layout:
+            target = left_width + 1 + self._gutter_width() + text_width
+            if used < target:
+                segments.append(Segment(" " * (target - used), background))
+            right = self._right.get(line.number, [])
+            segments.append(Segment("│", base + style("transcript-view--rule")))
+            segments.append(Segment(_fit(right[part] if part < len(right) else "", right_width), base + style("transcript-view--margin")))
+        elif used < width:
+            segments.append(Segment(" " * (width - used), background))
+        return segments
+
+    def _styled_text(self, text: str, label: int, base: Style, speaker: Style, match: Style) -> list[Segment]:
+        """Segments of `text`: the first `label` characters as the speaker, search matches marked."""
+        spans: list[tuple[int, int]] = []
+        folded = text.casefold()
+        if self._query and text:
+            if len(folded) != len(text):  # casefold changed lengths (ß → ss): mark the whole line
+                if self._query in folded:
+                    spans.append((0, len(text)))
+            else:
+                position = folded.find(self._query)
+                while position >= 0:
+                    spans.append((position, position + len(self._query)))
+                    position = folded.find(self._query, position + len(self._query))
+        cuts = sorted({0, label, len(text), *(i for span in spans for i in span)})
+        segments: list[Segment] = []
+        for begin, end in zip(cuts, cuts[1:]):
+            style = base + speaker if begin < label else base
+            if any(a <= begin < b for a, b in spans):
+                style += match
+            segments.append(Segment(text[begin:end], style))
+        return segments
+
+
+def _fit(text: str, width: int) -> str:
+    """Pad or cut `text` to exactly `width` cells."""
+    length = cell_len(text)
+    if length <= width:
+        return text + " " * (width - length)
+    out, cells = "", 0
+    for char in text:
+        if cells + cell_len(char) > width - 1:
+            break
+        out += char
+        cells += cell_len(char)
+    return out + "…" + " " * (width - cells - 1)
