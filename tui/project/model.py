@@ -50,6 +50,7 @@ class Transcript:
     text: str
     source: str = ""
     line_count: int = 0
+    width: int = 72
 
 
 @dataclass(frozen=True)

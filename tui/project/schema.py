@@ -8,6 +8,7 @@ either wholly at the old version or wholly at the new one.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
 #: `PRAGMA application_id` of every margin project: "MRGN" in ASCII.
@@ -178,10 +179,30 @@ def _v2_search_and_views(conn: sqlite3.Connection) -> None:
     _run_script(conn, _VIEWS)
 
 
+def display_cells(text: str) -> int:
+    """An upper bound of the terminal cells `text` takes (exact for ASCII).
+
+    Every character from U+1100 on counts two, since terminals disagree about emoji and symbols;
+    a screen checks the lines this selects with its own measure.
+    """
+    if text.isascii():
+        return len(text)
+    return sum(2 if ord(c) >= 0x1100 or unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _v3_line_cells(conn: sqlite3.Connection) -> None:
+    """Version 3: each line's width in terminal cells, indexed, so a screen finds the lines it must wrap."""
+    conn.execute("ALTER TABLE lines ADD COLUMN cells INTEGER NOT NULL DEFAULT 0")
+    conn.create_function("margin_cells", 1, display_cells, deterministic=True)
+    conn.execute("UPDATE lines SET cells = margin_cells(text)")
+    conn.execute("CREATE INDEX lines_by_cells ON lines (transcript_id, cells)")
+
+
 #: The migrations, in order: applying the first n gives schema version n.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_base_tables,
     _v2_search_and_views,
+    _v3_line_cells,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

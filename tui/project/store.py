@@ -579,7 +579,7 @@ class Project:
 
     _TRANSCRIPT_COLUMNS = (
         "t.id, t.guid, t.participant_id, t.title, t.text, t.source, "
-        "(SELECT COUNT(*) FROM lines WHERE lines.transcript_id = t.id)"
+        "(SELECT COUNT(*) FROM lines WHERE lines.transcript_id = t.id), t.width"
     )
 
     def transcripts(self) -> list[Transcript]:
@@ -653,10 +653,11 @@ class Project:
             )
             transcript_id = cursor.lastrowid
             self.conn.executemany(
-                'INSERT INTO lines (transcript_id, number, speaker, text, start, "end", turn_start, label_length, timestamp) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO lines (transcript_id, number, speaker, text, start, "end", turn_start, label_length, timestamp, cells) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (transcript_id, l.number, l.speaker, l.text, l.start, l.end, int(l.turn_start), l.label_length, l.timestamp)
+                    (transcript_id, l.number, l.speaker, l.text, l.start, l.end, int(l.turn_start), l.label_length,
+                     l.timestamp, schema.display_cells(l.text))
                     for l in lines
                 ],
             )
@@ -674,6 +675,26 @@ class Project:
             (transcript_id, first, last if last is not None else 2**62),
         )
         return [Line(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7]) for r in rows]
+
+    def long_lines(self, transcript_id: int, cells: int) -> list[tuple[int, str]]:
+        """(number, text) of the lines wider than `cells` terminal cells."""
+        rows = self.conn.execute(
+            "SELECT number, text FROM lines WHERE transcript_id = ? AND cells > ? ORDER BY number",
+            (transcript_id, cells),
+        )
+        return rows.fetchall()
+
+    def find_in_transcript(self, transcript_id: int, query: str) -> list[int]:
+        """Numbers of the lines of a transcript that contain `query`, ignoring case (any text is safe)."""
+        needle = query.casefold()
+        if not needle:
+            return []
+        self.conn.create_function("margin_casefold", 1, lambda s: s.casefold() if s else s, deterministic=True)
+        rows = self.conn.execute(
+            "SELECT number FROM lines WHERE transcript_id = ? AND instr(margin_casefold(text), ?) > 0 ORDER BY number",
+            (transcript_id, needle),
+        )
+        return [r[0] for r in rows]
 
     def line_count(self, transcript_id: int) -> int:
         """How many lines a transcript has."""
@@ -1094,6 +1115,9 @@ class Project:
                 problems.append(f"theme {theme_id}: its parents form a loop")
         try:
             self.conn.execute("INSERT INTO lines_fts (lines_fts) VALUES ('integrity-check')")
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):  # FTS5 runs its check as a write; read-only: skipped
+                problems.append(f"search index: {error}")
         except sqlite3.Error as error:
             problems.append(f"search index: {error}")
         mode = stat.S_IMODE(os.stat(self.path).st_mode) if os.name == "posix" else 0

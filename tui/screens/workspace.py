@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui.project.model import LEVEL_LABELS, NOTE_KINDS, Theme
 from tui.project.store import Project, ProjectError
+from tui.project.transcript_lines import TranscriptLines
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import NoteEditor
@@ -24,8 +25,9 @@ from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
 from tui.widgets.transcript_view import MarginEntry, TranscriptView
 
-#: Below this many columns the coding pane sits under the transcript instead of beside it.
-NARROW = 108
+#: The coding pane beside the transcript is at least this wide; with less room it goes below.
+PANE_MIN = 32
+PANE_MAX = 56
 
 
 class WorkspaceScreen(Screen[None]):
@@ -106,12 +108,17 @@ class WorkspaceScreen(Screen[None]):
     def on_mount(self) -> None:
         view = self.view
         view.border_title = Content(visible(self._title()))
-        view.set_lines(self.project.lines(self.transcript.id))
+        view.set_lines(TranscriptLines(self.project, self.transcript.id))
         self._reload()
         view.focus()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        # The transcript gets the width its lines were wrapped to, the coding pane what is left.
+        room = self.size.width - self.view.width_for(self.transcript.width)
+        narrow = room < PANE_MIN
+        self.set_class(narrow, "-narrow")
+        if not narrow:
+            self.query_one(CodingPane).styles.width = min(room, PANE_MAX)
 
     def _title(self) -> str:
         who = self._participants.get(self.transcript.participant_id or -1) or (
@@ -167,7 +174,7 @@ class WorkspaceScreen(Screen[None]):
     def _refresh_status(self) -> None:
         view = self.view
         message = self._message
-        parts = [self._title(), self.project.method, f"coder: {self.project.coder or '?'}", f"{len(view.lines)} lines", f"{self._coded_count} coded"]
+        parts = [self._title(), self.project.method, f"coder: {self.project.coder or '?'}", f"{view.line_count} lines", f"{self._coded_count} coded"]
         if view.selecting and view.selection:
             parts.insert(0, f"selecting {view.selection[0]}-{view.selection[1]}")
         if view.matches:

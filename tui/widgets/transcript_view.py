@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -42,11 +43,50 @@ class MarginEntry:
     text: str
 
 
+class LineSource(Protocol):
+    """What the view reads lines from: `tui.project.transcript_lines.TranscriptLines` in the app."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Line: ...
+
+    def wider_than(self, cells: int) -> list[tuple[int, str]]:
+        """(number, text) of every line that may be wider than `cells` cells (more is fine, fewer is not)."""
+        ...
+
+    def find(self, query: str) -> list[int]:
+        """Indexes of the lines that contain `query`, ignoring case."""
+        ...
+
+
+class ListLines(list):  # type: ignore[type-arg]
+    """A `LineSource` over lines already in memory (tests, small transcripts)."""
+
+    def wider_than(self, cells: int) -> list[tuple[int, str]]:
+        return [(line.number, line.text) for line in self if 2 * len(line.text) > cells]
+
+    def find(self, query: str) -> list[int]:
+        needle = query.casefold()
+        return [i for i, line in enumerate(self) if needle and needle in line.text.casefold()]
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """Split `text` into pieces of at most `width` cells, at spaces where possible; nothing is lost."""
-    if width <= 0:
+    if width <= 0 or len(text) <= width // 2:
         return [text]
-    if 2 * len(text) <= width or cell_len(text) <= width:
+    if text.isascii():  # one cell per character: plain string search does it
+        pieces = []
+        while len(text) > width:
+            space = text.rfind(" ", 0, width + 1)
+            if space > 0:
+                pieces.append(text[:space])
+                text = text[space + 1 :]
+            else:
+                pieces.append(text[:width])
+                text = text[width:]
+        pieces.append(text)
+        return pieces
+    if cell_len(text) <= width:
         return [text]
     pieces: list[str] = []
     rest = text
@@ -125,7 +165,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: list[Line] = []
+        self._lines: LineSource = ListLines()
         self.cursor = 0
         """Index of the cursor line in the lines (0-based)."""
         self.anchor: int | None = None
@@ -139,25 +179,28 @@ class TranscriptView(ScrollView, can_focus=True):
         self._right: dict[int, list[str]] = {}
         self._notes: Sequence[MarginEntry] = ()
         self._statements: Sequence[MarginEntry] = ()
-        self._row_starts: list[int] | None = None  # None: one row per line
+        # Lines taller than one row, as (index, rows), their first rows, and the extra rows before each.
+        self._tall: list[tuple[int, int]] = []
+        self._tall_rows: list[int] = []
+        self._extra_before: list[int] = [0]
         self._row_count = 0
         self._layout_width = -1
         self._number_width = 1
 
     # ------------------------------------------------------------------ data
 
-    def set_lines(self, lines: list[Line]) -> None:
+    def set_lines(self, lines: LineSource) -> None:
         """Show these lines; the cursor goes to the first one."""
         self._lines = lines
         self.cursor = 0
         self.anchor = None
-        self._number_width = len(str(lines[-1].number)) if lines else 1
+        self._number_width = len(str(len(lines))) if len(lines) else 1
         self._relayout()
 
     @property
-    def lines(self) -> list[Line]:
-        """The lines shown."""
-        return self._lines
+    def line_count(self) -> int:
+        """How many lines the transcript has."""
+        return len(self._lines)
 
     def set_annotations(
         self,
@@ -186,12 +229,12 @@ class TranscriptView(ScrollView, can_focus=True):
     @property
     def cursor_line(self) -> Line | None:
         """The line under the cursor."""
-        return self._lines[self.cursor] if self._lines else None
+        return self._lines[self.cursor] if len(self._lines) else None
 
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected range as (first, last) line numbers; the cursor line when nothing is selected."""
-        if not self._lines:
+        if not len(self._lines):
             return None
         a = self.cursor if self.anchor is None else self.anchor
         low, high = sorted((a, self.cursor))
@@ -204,7 +247,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def move_to(self, index: int) -> None:
         """Put the cursor on the line at `index`, scrolling it into view."""
-        if not self._lines:
+        if not len(self._lines):
             return
         index = max(0, min(index, len(self._lines) - 1))
         self.cursor = index
@@ -214,8 +257,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def go_to_number(self, number: int) -> None:
         """Put the cursor on the line with this number."""
-        if self._lines:  # lines are numbered 1..n in order
-            self.move_to(number - self._lines[0].number)
+        self.move_to(number - 1)  # lines are numbered 1..n in order
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
@@ -258,11 +300,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_query(self, query: str) -> int:
         """Highlight lines containing `query` (case-insensitive); return how many lines match."""
         self._query = query.casefold()
-        if self._query:
-            needle = self._query
-            self._matches = [i for i, line in enumerate(self._lines) if needle in line.text.casefold()]
-        else:
-            self._matches = []
+        self._matches = self._lines.find(query) if self._query else []
         self.refresh()
         return len(self._matches)
 
@@ -297,6 +335,10 @@ class TranscriptView(ScrollView, can_focus=True):
         # cursor mark, number, space, coding marker, note marker, space
         return 1 + self._number_width + 1 + 3
 
+    def width_for(self, text_width: int) -> int:
+        """The pane width (border and scrollbar included) that shows `text_width` characters unwrapped."""
+        return text_width + self._gutter_width() + 3
+
     def _columns(self, width: int) -> tuple[int, int, int]:
         """Widths of the left margin, the transcript text and the right margin."""
         gutter = self._gutter_width()
@@ -307,33 +349,31 @@ class TranscriptView(ScrollView, can_focus=True):
         return side, text, side
 
     def _relayout(self) -> None:
+        """Work out which lines take more than one row; every other line takes exactly one."""
         width = self.scrollable_content_region.width
         self._layout_width = width
-        if width <= 0:
-            self._row_starts = None
-            self._row_count = len(self._lines)
-            self.virtual_size = Size(0, self._row_count)
-            self.refresh()
-            return
-        left_width, text_width, right_width = self._columns(width)
-        self._left, self._right = {}, {}
-        if self.margin_layout:
-            self._left = self._margin_texts(self._notes, left_width)
-            self._right = self._margin_texts(self._statements, right_width)
-        starts: list[int] = []
-        row = 0
-        uniform = True
-        for index, line in enumerate(self._lines):
-            height = len(wrap_cells(visible(line.text), text_width))
+        self._tall, self._tall_rows, self._extra_before = [], [], [0]
+        count = len(self._lines)
+        if width > 0 and count:
+            left_width, text_width, right_width = self._columns(width)
+            heights: dict[int, int] = {}
+            for number, text in self._lines.wider_than(text_width):
+                rows = len(wrap_cells(visible(text), text_width))
+                if rows > 1:
+                    heights[number - 1] = rows
+            self._left, self._right = {}, {}
             if self.margin_layout:
-                height = max(height, len(self._left.get(line.number, ())), len(self._right.get(line.number, ())))
-            if height != 1:
-                uniform = False
-            starts.append(row)
-            row += height
-        self._row_starts = None if uniform else starts
-        self._row_count = row
-        self.virtual_size = Size(width, row)
+                self._left = self._margin_texts(self._notes, left_width)
+                self._right = self._margin_texts(self._statements, right_width)
+                for number, texts in (*self._left.items(), *self._right.items()):
+                    if 0 < number <= count:
+                        heights[number - 1] = max(heights.get(number - 1, 1), len(texts))
+            for index in sorted(heights):
+                self._tall_rows.append(index + self._extra_before[-1])
+                self._tall.append((index, heights[index]))
+                self._extra_before.append(self._extra_before[-1] + heights[index] - 1)
+        self._row_count = count + self._extra_before[-1]
+        self.virtual_size = Size(max(width, 0), self._row_count)
         self.refresh()
 
     @staticmethod
@@ -345,20 +385,25 @@ class TranscriptView(ScrollView, can_focus=True):
         return texts
 
     def _row_of(self, index: int) -> int:
-        if self._row_starts is None:
-            return index
-        return self._row_starts[index] if index < len(self._row_starts) else self._row_count
+        """The first row of the line at `index`."""
+        return index + self._extra_before[bisect.bisect_left(self._tall, (index, 0))]
 
     def _line_at_row(self, row: int) -> int:
-        if self._row_starts is None:
+        """The index of the line drawn on `row`."""
+        if not len(self._lines):
+            return 0
+        k = bisect.bisect_right(self._tall_rows, row) - 1
+        if k < 0:
             return min(row, len(self._lines) - 1)
-        return max(bisect.bisect_right(self._row_starts, row) - 1, 0)
+        index, height = self._tall[k]
+        top = self._tall_rows[k]
+        if row < top + height:
+            return index
+        return min(index + (row - top - height) + 1, len(self._lines) - 1)
 
     def _height_of(self, index: int) -> int:
-        if self._row_starts is None:
-            return 1
-        end = self._row_starts[index + 1] if index + 1 < len(self._row_starts) else self._row_count
-        return end - self._row_starts[index]
+        k = bisect.bisect_left(self._tall, (index, 0))
+        return self._tall[k][1] if k < len(self._tall) and self._tall[k][0] == index else 1
 
     def _scroll_to_cursor(self) -> None:
         top = self._row_of(self.cursor)
@@ -386,7 +431,7 @@ class TranscriptView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         row = scroll_y + y
         base = self.rich_style
-        if not self._lines or row >= self._row_count:
+        if not len(self._lines) or row >= self._row_count:
             return Strip.blank(width, base)
         index = self._line_at_row(row)
         part = row - self._row_of(index)
