@@ -86,10 +86,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
             except (TranscriptError, ProjectError) as error:
                 failures += 1
-                print(f"margin: {error}", file=sys.stderr)
+                print(f"margin: {_printable(str(error))}", file=sys.stderr)
                 continue
             who = project.participant(transcript.participant_id).pseudonym if transcript.participant_id else "no participant yet"
-            print(f"imported {name}: '{transcript.title}', {transcript.line_count} lines, {who}")
+            print(_printable(f"imported {name}: '{transcript.title}', {transcript.line_count} lines, {who}"))
     return 1 if failures else 0
 
 
@@ -113,7 +113,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             created = ""
         theme = project.theme(coding.theme_id)
         span = f"line {first}" if first == last else f"lines {first}-{last}"
-        print(f"tagged {transcript.title} {span} with '{theme.name}'{created}")
+        print(_printable(f"tagged {transcript.title} {span} with '{theme.name}'{created}"))
     return 0
 
 
@@ -144,9 +144,9 @@ def cmd_themes(args: argparse.Namespace) -> int:
         def show(parent: int | None, depth: int) -> None:
             for theme in children.get(parent, []):
                 extracts, people = counts.get(theme.id, (0, 0))
-                scope = f" · {pseudonyms[theme.participant_id]}" if theme.participant_id in pseudonyms else ""
+                scope = f" · {_printable(pseudonyms[theme.participant_id])}" if theme.participant_id in pseudonyms else ""
                 print(f"{'  ' * depth}{_printable(theme.name)}  [{LEVEL_LABELS.get(theme.level, theme.level)}{scope}] "
-                      f"{extracts} extracts, {people} participants")
+                      f"{_count(extracts, 'extract')}, {_count(people, 'participant')}")
                 show(theme.id, depth + 1)
 
         if not themes:
@@ -161,7 +161,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = project.check()
         if problems:
             for problem in problems:
-                print(f"{args.project}: {problem}", file=sys.stderr)
+                print(_printable(f"{args.project}: {problem}"), file=sys.stderr)
             return 1
         transcripts = project.transcripts()
         print(
@@ -175,7 +175,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """margin backup"""
-    with _open(args, readonly=True) as project:
+    # Any version: a file from an older margin is copied as it is, not upgraded first.
+    with Project.open(Path(args.project), readonly=True, any_version=True) as project:
         project.backup(Path(args.dest))
     print(f"backed up {args.project} to {args.dest}")
     return 0
@@ -188,7 +189,7 @@ def cmd_participant(args: argparse.Namespace) -> int:
     with _open(args) as project:
         transcript = project.find_transcript(args.transcript)
         project.set_transcript_participant(transcript.id, args.pseudonym)
-    print(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}")
+    print(_printable(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}"))
     return 0
 
 
@@ -308,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(number: int, noun: str) -> str:
+    """`1 extract`, `2 extracts`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _printable(text: str) -> str:
     """Text with control characters replaced by visible symbols, safe to print to a terminal."""
     from tui.text import visible
@@ -322,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as error:
-        print(f"margin: usage error: {error}", file=sys.stderr)
+        print(_printable(f"margin: usage error: {error}"), file=sys.stderr)
         return 2
     except (ProjectError, TranscriptError) as error:
         print(f"margin: {_printable(str(error))}", file=sys.stderr)
@@ -332,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"margin: {where}{error.strerror or error}", file=sys.stderr)
+        print(_printable(f"margin: {where}{error.strerror or error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -38,6 +38,8 @@ def build_demo(path: Path, *, coder: str | None = None) -> Project:
         raise ProjectError(f"the demo study is missing or damaged in {source}: {error}") from None
     if path.exists():
         raise ProjectError(f"{path}: already exists")
+    if not path.parent.is_dir():
+        raise ProjectError(f"{path}: folder {path.parent} does not exist")
     part = path.with_name(f".{path.name}.{os.getpid()}.building")
     part.unlink(missing_ok=True)
     project = Project.create(part, method=study.get("method", "ipa"), coder=study.get("coder"), title=study.get("title"))

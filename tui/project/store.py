@@ -221,10 +221,13 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: Path | str, *, coder: str | None = None, readonly: bool = False) -> Project:
+    def open(
+        cls, path: Path | str, *, coder: str | None = None, readonly: bool = False, any_version: bool = False
+    ) -> Project:
         """Open an existing project, migrating it (after a backup) if it is older.
 
-        With `readonly`, nothing is ever written: an older file is refused instead of migrated.
+        With `readonly`, nothing is ever written: an older file is refused instead of migrated,
+        unless `any_version` says the caller only copies it (a backup).
         """
         path = Path(path)
         if not path.exists():
@@ -247,7 +250,7 @@ class Project:
                 f"{path}: made by a newer margin (file version {header.user_version}; this margin "
                 f"reads up to version {schema.SCHEMA_VERSION}); upgrade margin to open it"
             )
-        if header.user_version < schema.SCHEMA_VERSION and readonly:
+        if header.user_version < schema.SCHEMA_VERSION and readonly and not any_version:
             raise ProjectError(
                 f"{path}: made by an older margin (file version {header.user_version}); "
                 "open it once with `margin open` to upgrade it"
@@ -259,7 +262,7 @@ class Project:
         except sqlite3.Error as error:
             raise ProjectError(describe_sqlite_error(path, error)) from None
         try:
-            if header.user_version < schema.SCHEMA_VERSION:
+            if header.user_version < schema.SCHEMA_VERSION and not readonly:
                 backup = path.with_name(f"{path.name}.v{header.user_version}-{now().replace(':', '')}.bak")
                 backup_file(conn, backup)
                 schema.migrate(conn)
@@ -547,6 +550,8 @@ class Project:
 
     def _participant_for(self, pseudonym: str) -> int:
         """The id of the participant with this pseudonym, created inside the current action if new."""
+        if not pseudonym.strip():
+            raise ProjectError("a participant needs a pseudonym such as P07")
         found = self.find_participant(pseudonym)
         if found:
             return found.id
