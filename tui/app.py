@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -37,8 +36,7 @@ class MarginApp(App[None]):
         self.project = project
         self._start_transcript = transcript_id
         self._ask_coder = ask_coder
-        if os.environ.get("NO_COLOR"):
-            self.theme = "textual-ansi"
+        # NO_COLOR needs nothing here: Textual reads it and draws in monochrome.
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
