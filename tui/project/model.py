@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 #: Note kinds, in the order IPA teaches them.
 NOTE_KINDS: tuple[str, ...] = ("descriptive", "linguistic", "conceptual")
 
+#: The letter a note kind is marked with in the margin, as IPA researchers abbreviate them.
+NOTE_LETTERS: dict[str, str] = {"descriptive": "D", "linguistic": "L", "conceptual": "C"}
+
 #: Theme levels by analysis method, lowest first.
 LEVELS: dict[str, tuple[str, ...]] = {
     "ipa": ("statement", "pet", "get"),

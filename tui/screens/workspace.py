@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.project.model import LEVEL_LABELS, NOTE_KINDS, Theme
+from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Theme
 from tui.project.store import Project, ProjectError
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.choice import ChoiceScreen
@@ -139,11 +139,10 @@ class WorkspaceScreen(Screen[None]):
             for number in range(coding.first_line, coding.last_line + 1):
                 coded[number] = coded.get(number, 0) + 1
         noted = {n for note in notes for n in range(note.first_line, note.last_line + 1)}
-        letters = {"descriptive": "D", "linguistic": "L", "conceptual": "C"}
         self.view.set_annotations(
             coded,
             noted,
-            notes=[MarginEntry(n.first_line, n.last_line, f"{letters[n.kind]}: {n.body}") for n in notes],
+            notes=[MarginEntry(n.first_line, n.last_line, f"{NOTE_LETTERS[n.kind]}: {n.body}") for n in notes],
             statements=[
                 MarginEntry(c.first_line, c.last_line, self._themes[c.theme_id].name)
                 for c in codings if c.theme_id in self._themes
@@ -441,8 +440,3 @@ class WorkspaceScreen(Screen[None]):
         if self.is_mounted and self.query_one("#workspace-search", Input).has_focus and action != "back":
             return False
         return True
-
-    @property
-    def note_kinds(self) -> tuple[str, ...]:
-        """The kinds of note, for the help screen."""
-        return NOTE_KINDS

@@ -9,10 +9,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.project.model import LEVEL_LABELS, Coding, Note, Theme
+from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Note, Theme
 from tui.text import visible
-
-_KIND_LETTER = {"descriptive": "D", "linguistic": "L", "conceptual": "C"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def pane_content(state: PaneState) -> Content:
     if not state.notes:
         parts.append(Content.styled("  none: n to write one\n", "$text-muted italic"))
     for note in state.notes:
-        parts.append(Content.styled(f"  {_KIND_LETTER.get(note.kind, '?')}: ", "bold $warning"))
+        parts.append(Content.styled(f"  {NOTE_LETTERS.get(note.kind, '?')}: ", "bold $warning"))
         parts.append(Content(visible(note.body)))
         parts.append(Content.styled(f" ({note.kind}, lines {_span(note.first_line, note.last_line)})\n", "$text-muted"))
     parts.append(Content.styled("recent", "$text-muted"))
