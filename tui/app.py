@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
+import termios
 from collections.abc import Iterable
 from functools import partial
 
@@ -45,6 +47,10 @@ class MarginApp(App[None]):
                 loop.add_signal_handler(signum, partial(self._on_signal, signum))
             except (NotImplementedError, RuntimeError, ValueError):  # not on this platform or thread
                 pass
+        # Textual's input thread spins on a hung-up terminal without telling the app: look every second.
+        if not self.is_headless and sys.stdin.isatty():
+            self._tty = sys.stdin.fileno()
+            self.set_interval(1.0, self._check_terminal)
         self.push_screen(ProjectScreen(self.project))
         if self._start_transcript is not None:
             self.push_screen(WorkspaceScreen(self.project, self._start_transcript))
@@ -69,6 +75,13 @@ class MarginApp(App[None]):
         """A dropped SSH session or a polite kill: every action is committed already, so just leave."""
         self.exit(return_code=0)
 
+    def _check_terminal(self) -> None:
+        """Leave when the terminal has gone (a hung-up tty fails every ioctl), signal or no signal."""
+        try:
+            termios.tcgetattr(self._tty)
+        except (termios.error, OSError):
+            self.exit(return_code=0)
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
         screen = self.screen
@@ -78,26 +91,29 @@ class MarginApp(App[None]):
                                     self.keys_for(screen)))
 
     @staticmethod
-    def keys_for(screen: Screen) -> list[tuple[str, str]]:
-        """(key, description) for every binding active on a screen, the focused widget's included."""
-        grouped: dict[tuple[str, str], list[str]] = {}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if binding.description and not binding.system:
-                grouped.setdefault((binding.action, binding.description), []).append(
-                    screen.app.get_key_display(binding)
-                )
-        return [(", ".join(keys), description) for (_, description), keys in grouped.items()]
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers every key of the current screen, then the system commands."""
-        for key, active in screen.active_bindings.items():
+    def _commands(screen: Screen) -> list[tuple[str, str, str, object]]:
+        """(keys, description, action, node) for each action bound on a screen, the screen's own first."""
+        grouped: dict[tuple[str, str], tuple[list[str], str, object]] = {}
+        actives = sorted(screen.active_bindings.values(), key=lambda active: active.node is not screen)
+        for active in actives:
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
                 continue
-            yield SystemCommand(
-                binding.description,
-                f"key: {self.get_key_display(binding)}",
-                partial(self.run_action, binding.action, active.node),
-            )
-        yield from super().get_system_commands(screen)
+            keys, _, _ = grouped.setdefault((binding.action, binding.description), ([], binding.action, active.node))
+            keys.append(screen.app.get_key_display(binding))
+        return [(", ".join(keys), description, action, node) for (_, description), (keys, action, node) in grouped.items()]
+
+    @classmethod
+    def keys_for(cls, screen: Screen) -> list[tuple[str, str]]:
+        """(keys, description) for every action bound on a screen, the focused widget's included."""
+        return [(keys, description) for keys, description, _, _ in cls._commands(screen)]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers each action of the current screen once, then the system commands."""
+        offered = set()
+        for keys, description, action, node in self._commands(screen):
+            offered.add(description)
+            yield SystemCommand(description, f"key: {keys}", partial(self.run_action, action, node))
+        for command in super().get_system_commands(screen):
+            if command.title not in offered:
+                yield command

@@ -193,8 +193,18 @@ def cmd_participant(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_terminal() -> None:
+    """Refuse, before touching any file, to start the TUI where there is no terminal to draw on."""
+    if not (sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()):
+        raise ProjectError(
+            "the coding workspace needs a terminal (standard input and error must be one); "
+            "in scripts use margin import, tag, themes, check or backup"
+        )
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     """margin open"""
+    _require_terminal()
     project = _open(args)
     try:
         transcript_id = project.find_transcript(args.transcript).id if args.transcript else None
@@ -208,6 +218,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """margin demo"""
     from tui.formats.demo import build_demo
 
+    _require_terminal()
     path = Path(args.path)
     if args.fresh and path.exists():
         Project.open(path, readonly=True).close()  # only ever replace a margin project

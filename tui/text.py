@@ -16,3 +16,8 @@ _TABLE.update({code: 0x2370 for code in (0x2028, 0x2029, 0xFEFF, *range(0x202A, 
 def visible(text: str) -> str:
     """`text` with every control character shown as a visible symbol; same length as `text`."""
     return text.translate(_TABLE)
+
+
+def visible_lines(text: str) -> str:
+    """Like `visible`, but line breaks stay line breaks (for notes and questions of several lines)."""
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -81,7 +81,23 @@ def no_tui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Project, int | None, b
         return 0
 
     monkeypatch.setattr(cli, "_run_app", fake_run_app)
+    monkeypatch.setattr(cli, "_require_terminal", lambda: None)  # pytest's stdin is no terminal
     return calls
+
+
+@pytest.mark.parametrize("command", ["open", "demo"])
+def test_the_workspace_without_a_terminal_is_refused_untouched(
+    study: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.undo()  # the real terminal check; stdin here is not a terminal
+    monkeypatch.setattr(cli, "_run_app", lambda *a, **k: pytest.fail("the app must not start"))
+    before = digest(study)
+    args = [command, study] if command == "open" else [command, "--path", study.parent / "demo.margin"]
+    code, out, err = run(capsys, *args)
+    assert code == 1
+    one_error_line(err, "needs a terminal")
+    assert digest(study) == before
+    assert not (study.parent / "demo.margin").exists()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:

@@ -248,6 +248,7 @@ def app_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
         return 0
 
     monkeypatch.setattr(cli, "_run_app", fake_run_app)
+    monkeypatch.setattr(cli, "_require_terminal", lambda: None)  # pytest's stdin is no terminal
     return calls
 
 

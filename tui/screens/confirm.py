@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from tui.text import visible
+from tui.text import visible, visible_lines
 
 __all__ = ["ConfirmScreen"]
 
@@ -76,7 +76,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question, the two buttons and a line of keys."""
         with Vertical(id="dialog"):
-            yield Label(Content(visible(self._question)), id="question")
+            yield Label(Content(visible_lines(self._question)), id="question")
             with Horizontal(id="buttons"):
                 yield Button(Content(visible(self._no)), id="no")
                 yield Button(Content(visible(self._yes)), id="yes", variant="error")

@@ -100,7 +100,8 @@ class ProjectScreen(Screen[None]):
             table.move_cursor(row=min(keep, len(self._rows) - 1))
         heading = (
             f"{project.title} · {project.method} · coder: {project.coder or '?'} · "
-            f"{len(participants)} participants · {len(transcripts)} transcripts · "
+            f"{len(participants)} participant{'' if len(participants) == 1 else 's'} · "
+            f"{len(transcripts)} transcript{'' if len(transcripts) == 1 else 's'} · "
             f"{total_coded} of {total_lines} lines coded"
         )
         self.query_one("#project-heading", Static).update(Content(visible(heading)))

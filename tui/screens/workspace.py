@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -55,7 +56,8 @@ class WorkspaceScreen(Screen[None]):
         Binding("D", "delete_note", "Delete note", show=False),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
-        Binding("slash", "search", "Search"),
+        # Priority: the app runs it as the key arrives, so keys queued behind it go into the field.
+        Binding("slash", "search", "Search", priority=True),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Previous match", show=False),
         Binding("m", "toggle_margin", "Margin view", show=False),
@@ -73,7 +75,6 @@ class WorkspaceScreen(Screen[None]):
         TranscriptView:focus { border: round $primary; }
         CodingPane { width: 36; height: 1fr; border: round $secondary 50%; }
         #workspace-search { dock: bottom; display: none; }
-        #workspace-search.-shown { display: block; }
         &.-narrow #workspace-body { layout: vertical; }
         &.-narrow TranscriptView { width: 1fr; border: none; }
         &.-narrow CodingPane { width: 1fr; height: 8; border: none; border-top: solid $secondary 50%; }
@@ -111,6 +112,10 @@ class WorkspaceScreen(Screen[None]):
         view.set_lines(TranscriptLines(self.project, self.transcript.id))
         self._reload()
         view.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog: the coder may have been named meanwhile.
+        self._refresh_status()
 
     def on_resize(self) -> None:
         # The transcript gets the width its lines were wrapped to, the coding pane what is left.
@@ -175,7 +180,8 @@ class WorkspaceScreen(Screen[None]):
         message = self._message
         parts = [self._title(), self.project.method, f"coder: {self.project.coder or '?'}", f"{view.line_count} lines", f"{self._coded_count} coded"]
         if view.selecting and view.selection:
-            parts.insert(0, f"selecting {view.selection[0]}-{view.selection[1]}")
+            verb = "selecting" if view.head is None else "selected"
+            parts.insert(0, f"{verb} {view.selection[0]}-{view.selection[1]}")
         if view.matches:
             position = view.match_position()
             parts.insert(0, f"match {position + 1 if position is not None else '-'}/{len(view.matches)}")
@@ -383,8 +389,8 @@ class WorkspaceScreen(Screen[None]):
     def action_search(self) -> None:
         """Open the search field."""
         field = self.query_one("#workspace-search", Input)
-        field.add_class("-shown")
-        field.focus()
+        field.display = True
+        self.set_focus(field)  # at once, not after the queued keys as focus() would
 
     @on(Input.Changed, "#workspace-search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -400,7 +406,7 @@ class WorkspaceScreen(Screen[None]):
 
     def _close_search(self) -> None:
         field = self.query_one("#workspace-search", Input)
-        field.remove_class("-shown")
+        field.display = False
         self.view.focus()
 
     def key_escape(self) -> None:
@@ -436,7 +442,10 @@ class WorkspaceScreen(Screen[None]):
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys typed into the search field are text, not commands.
+        # Keys typed quickly after one that opened a dialog may still be queued here: they are
+        # not commands for this screen. Keys typed into the search field are text.
+        if self.is_mounted and self.app.screen is not self and not isinstance(self.app.screen, CommandPalette):
+            return False
         if self.is_mounted and self.query_one("#workspace-search", Input).has_focus and action != "back":
             return False
         return True

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Note, Theme
-from tui.text import visible
+from tui.text import visible, visible_lines
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def pane_content(state: PaneState) -> Content:
         parts.append(Content.styled("  none: n to write one\n", "$text-muted italic"))
     for note in state.notes:
         parts.append(Content.styled(f"  {NOTE_LETTERS.get(note.kind, '?')}: ", "bold $warning"))
-        parts.append(Content(visible(note.body)))
+        parts.append(Content(visible_lines(note.body).replace("\n", "\n     ")))
         parts.append(Content.styled(f" ({note.kind}, lines {_span(note.first_line, note.last_line)})\n", "$text-muted"))
     parts.append(Content.styled("recent", "$text-muted"))
     parts.append(Content("\n"))

@@ -170,6 +170,8 @@ class TranscriptView(ScrollView, can_focus=True):
         """Index of the cursor line in the lines (0-based)."""
         self.anchor: int | None = None
         """Index where the range selection started, or None."""
+        self.head: int | None = None
+        """Index where the range selection was ended with `v`; None while it follows the cursor."""
         self._coded: dict[int, int] = {}
         self._noted: set[int] = set()
         self._query = ""
@@ -193,7 +195,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Show these lines; the cursor goes to the first one."""
         self._lines = lines
         self.cursor = 0
-        self.anchor = None
+        self.anchor = self.head = None
         self._number_width = len(str(len(lines))) if len(lines) else 1
         self._relayout()
 
@@ -236,13 +238,15 @@ class TranscriptView(ScrollView, can_focus=True):
         """The selected range as (first, last) line numbers; the cursor line when nothing is selected."""
         if not len(self._lines):
             return None
-        a = self.cursor if self.anchor is None else self.anchor
-        low, high = sorted((a, self.cursor))
+        if self.anchor is None:
+            low = high = self.cursor
+        else:
+            low, high = sorted((self.anchor, self.cursor if self.head is None else self.head))
         return self._lines[low].number, self._lines[high].number
 
     @property
     def selecting(self) -> bool:
-        """Whether a range selection is in progress."""
+        """Whether a range is selected (being extended, or ended with a second `v`)."""
         return self.anchor is not None
 
     def move_to(self, index: int) -> None:
@@ -278,17 +282,24 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_to(len(self._lines) - 1)
 
     def action_select(self) -> None:
-        """Start a range selection at the cursor, or end it (keeping the range)."""
-        if self.anchor is None:
-            self.anchor = self.cursor
+        """Start a range selection at the cursor; end it (the range stays, the cursor moves freely); start anew."""
+        if self.anchor is not None and self.head is None:
+            if self.anchor == self.cursor:  # `v v` on one line: nothing to keep
+                self.anchor = None
+            else:
+                self.head = self.cursor
         else:
-            self.anchor = None if self.anchor == self.cursor else self.anchor
+            self.anchor, self.head = self.cursor, None
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys still queued for this view when a dialog opened over it do not move it.
+        return self.is_mounted and self.app.screen is self.screen
+
     def clear_selection(self) -> None:
         """Forget the range selection."""
-        self.anchor = None
+        self.anchor = self.head = None
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
@@ -381,7 +392,8 @@ class TranscriptView(ScrollView, can_focus=True):
         texts: dict[int, list[str]] = {}
         for entry in entries:
             span = f"{entry.first_line}" if entry.first_line == entry.last_line else f"{entry.first_line}-{entry.last_line}"
-            texts.setdefault(entry.first_line, []).extend(wrap_cells(f"{visible(entry.text)} ({span})", width))
+            shown = visible(" ".join(entry.text.split("\n")))
+            texts.setdefault(entry.first_line, []).extend(wrap_cells(f"{shown} ({span})", width))
         return texts
 
     def _row_of(self, index: int) -> int:
