@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import signal
 import sys
 import termios
+import threading
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -71,24 +76,45 @@ class MarginApp(App[None]):
             self.notify(Content(visible(f"coder not saved: {error}")), severity="warning")
         self.notify(Content(visible(f"coding as {name}")))
 
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed in a burst after one that opened a dialog go to the dialog, in order."""
+        if isinstance(event, events.Key) and event.is_forwarded:
+            origin = getattr(event, "margin_screen", None)
+            if origin is not None and origin is not self.screen and not isinstance(self.screen, CommandPalette):
+                self.post_message(events.Key(event.key, event.character))
+                return
+        await super().on_event(event)
+
     def _on_signal(self, signum: int) -> None:
         """A dropped SSH session or a polite kill: every action is committed already, so just leave."""
-        self.exit(return_code=0)
+        self._leave()
 
     def _check_terminal(self) -> None:
         """Leave when the terminal has gone (a hung-up tty fails every ioctl), signal or no signal."""
         try:
             termios.tcgetattr(self._tty)
         except (termios.error, OSError):
-            self.exit(return_code=0)
+            self._leave()
+
+    def _leave(self) -> None:
+        """Exit with status 0; if restoring a dead terminal hangs, end the process anyway.
+
+        Nothing is lost by the hard stop: every action was committed when it was made, and no
+        transaction is ever open between key presses.
+        """
+        self.exit(return_code=0)
+        if not self.is_headless:
+            timer = threading.Timer(3.0, os._exit, (0,))
+            timer.daemon = True
+            timer.start()
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(f"Keys: {type(screen).__name__.removesuffix('Screen').lower() or 'margin'}",
-                                    self.keys_for(screen)))
+        name = re.sub(r"(?<!^)(?=[A-Z])", " ", type(screen).__name__.removesuffix("Screen")).lower()
+        self.push_screen(HelpScreen(f"Keys: {name or 'margin'}", self.keys_for(screen)))
 
     @staticmethod
     def _commands(screen: Screen) -> list[tuple[str, str, str, object]]:
@@ -115,5 +141,7 @@ class MarginApp(App[None]):
             offered.add(description)
             yield SystemCommand(description, f"key: {keys}", partial(self.run_action, action, node))
         for command in super().get_system_commands(screen):
+            if command.title == "Theme":  # Textual's colour schemes, not the researcher's themes
+                command = SystemCommand("Colour scheme", "Change margin's colours", command.callback)
             if command.title not in offered:
                 yield command

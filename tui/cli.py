@@ -17,7 +17,7 @@ from pathlib import Path
 from tui import __version__
 from tui.config import saved_coder
 from tui.formats.transcripts import DEFAULT_WIDTH, TranscriptError, compile_speaker_pattern
-from tui.project.model import LEVEL_LABELS, METHODS
+from tui.project.model import LEVEL_LABELS, METHODS, span_text
 from tui.project.store import Project, ProjectError, describe_sqlite_error, parse_line_range
 
 DEMO_PATH = "margin-demo.margin"
@@ -102,26 +102,37 @@ def cmd_tag(args: argparse.Namespace) -> int:
     with _open(args) as project:
         transcript = project.find_transcript(args.transcript)
         theme = project.find_theme(args.theme)
+        name, parent_id = args.theme, None
+        if theme is None and "/" in args.theme:
+            # A path whose last part is new: the new theme goes under the parent the path names.
+            parent_ref, name = (part.strip() for part in args.theme.rsplit("/", 1))
+            parent = project.find_theme(parent_ref)
+            if parent is None or not name:
+                raise ProjectError(f"no theme '{parent_ref}' to put '{name}' under; create the parent first")
+            parent_id = parent.id
         if theme is None:
             level = args.level or project.levels[0]
             # IPA statements and PETs belong to one participant; GETs and TA themes are cross-case.
             scoped = transcript.participant_id if project.method == "ipa" and level in ("statement", "pet") else None
-            coding = project.tag_with_new_theme(transcript.id, first, last, args.theme, level=level, participant_id=scoped)
+            coding = project.tag_with_new_theme(
+                transcript.id, first, last, name, level=level, participant_id=scoped, parent_id=parent_id
+            )
             created = " (new theme)"
         else:
             coding = project.tag(transcript.id, first, last, theme.id)
             created = ""
         theme = project.theme(coding.theme_id)
-        span = f"line {first}" if first == last else f"lines {first}-{last}"
-        print(_printable(f"tagged {transcript.title} {span} with '{theme.name}'{created}"))
+        print(_printable(f"tagged {transcript.title} {span_text(first, last)} with '{theme.name}'{created}"))
     return 0
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
     """margin themes"""
     with _open(args, readonly=True) as project:
-        themes = project.themes()
-        counts = project.theme_counts()
+        levels = project.levels
+        # Highest level first (GETs before the statements not yet clustered), then by name.
+        themes = sorted(project.themes(), key=lambda t: (-levels.index(t.level) if t.level in levels else 0, t.name.casefold()))
+        counts = project.theme_totals()
         paths = project.theme_paths()
         pseudonyms = {p.id: p.pseudonym for p in project.participants()}
         if args.json:

@@ -211,7 +211,7 @@ async def test_a_palette_command_runs_its_action(study: Study, keyboard: Keyboar
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         assert study.project.codings() == []
-        assert "undone: tag lines 1-1 with Sense of belonging" in status(app)
+        assert "undone: tag line 1 with Sense of belonging" in status(app)
 
 
 async def test_the_palette_offers_the_project_keys(demo: Project) -> None:

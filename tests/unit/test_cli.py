@@ -644,7 +644,7 @@ def test_tag_in_a_ta_project_creates_a_cross_case_code(tmp_path: Path, capsys: p
         ("1-2-3", 2, "'1-2-3' is not a line or range"),
         ("", 2, "'' is not a line or range"),
         ("4-999", 1, "lines 4-999 are outside transcript zoom (lines 1-4)"),
-        ("5", 1, "lines 5-5 are outside transcript zoom (lines 1-4)"),
+        ("5", 1, "line 5 is outside transcript zoom (lines 1-4)"),
     ],
 )
 def test_tag_with_bad_lines_changes_nothing(
@@ -664,6 +664,29 @@ def test_tag_an_unknown_transcript(study: Path, capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, "tag", study, "P42", "1", "Mornings")
     assert code == 1
     one_error_line(err, "no transcript 'P42'", "P01-interview", "zoom")
+    assert digest(study) == before
+
+
+def test_tag_with_a_new_path_creates_the_theme_under_its_parent(
+    study: Path, capsys: pytest.CaptureFixture[str], tree: dict[str, int]
+) -> None:
+    code, out, _ = run(capsys, "tag", study, "P01", "2", "Identity maturation/Feeling part of the team")
+    assert code == 0
+    assert query(study, "SELECT parent_id FROM themes WHERE name = 'Feeling part of the team'") == [(tree["identity"],)]
+    assert query(study, "SELECT COUNT(*) FROM themes WHERE name LIKE '%/%'") == [(0,)]
+    before = digest(study)
+    code, _, err = run(capsys, "tag", study, "P01", "2", "No such parent/Child")
+    assert code == 1
+    one_error_line(err, "no theme 'No such parent'")
+    assert digest(study) == before
+
+
+def test_tagging_the_same_lines_twice_with_one_theme_is_refused(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "tag", study, "P01", "3-4", "Mornings")[0] == 0
+    before = digest(study)
+    code, _, err = run(capsys, "tag", study, "P01", "3-4", "Mornings")
+    assert code == 1
+    one_error_line(err, "lines 3-4 already tagged with Mornings")
     assert digest(study) == before
 
 
@@ -694,8 +717,9 @@ def test_themes_tree(study: Path, capsys: pytest.CaptureFixture[str], tree: dict
     code, out, err = run(capsys, "themes", study)
     assert (code, err) == (0, "")
     assert out.split("\n") == [
-        "Identity maturation  [GET] 0 extracts, 0 participants",
-        "  Exposure  [PET · P01] 0 extracts, 0 participants",
+        # Counts take in every theme below: a GET's participants are the recurrence IPA reports.
+        "Identity maturation  [GET] 2 extracts, 1 participant",
+        "  Exposure  [PET · P01] 2 extracts, 1 participant",
         "    Fear of being wrong in print  [statement · P01] 2 extracts, 1 participant",
         "Learning community  [GET] 1 extract, 1 participant",
         "  Exposure  [PET · P01] 0 extracts, 0 participants",

@@ -49,7 +49,7 @@ def store_parsed(
     if any(t.title == title for t in project.transcripts()):
         raise ProjectError(
             f"{path.name}: the project already has a transcript titled '{title}' "
-            "(import it with --title to keep both)"
+            "(to keep both, rename the file or import it with --title)"
         )
     return project.import_transcript(
         title=title,

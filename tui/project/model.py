@@ -32,6 +32,11 @@ LEVEL_LABELS: dict[str, str] = {
 METHODS: tuple[str, ...] = tuple(LEVELS)
 
 
+def span_text(first: int, last: int) -> str:
+    """`line 12` or `lines 12-15`, as a researcher cites them."""
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
 @dataclass(frozen=True)
 class Participant:
     """A person interviewed: one case of the study."""

@@ -36,6 +36,7 @@ from tui.project.model import (
     Participant,
     Theme,
     Transcript,
+    span_text,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -727,7 +728,7 @@ class Project:
         count = self.line_count(transcript_id)
         if first < 1 or last < first or last > count:
             raise ProjectError(
-                f"lines {first}-{last} are outside transcript {self.transcript(transcript_id).title} (lines 1-{count})"
+                f"{span_text(first, last)} {'is' if first == last else 'are'} outside transcript {self.transcript(transcript_id).title} (lines 1-{count})"
             )
 
     # ------------------------------------------------------------------ themes
@@ -806,7 +807,7 @@ class Project:
             raise ProjectError("a theme needs a name")
         level = level or self.levels[0]
         if level not in self.levels:
-            raise ProjectError(f"unknown level '{level}' for a {self.method} project: choose one of {', '.join(self.levels)}")
+            raise ProjectError(f"unknown level '{level}' for this {self.method.upper()} project: choose one of {', '.join(self.levels)}")
         if parent_id is not None:
             self.theme(parent_id)
         row = self._insert("themes", {
@@ -859,7 +860,12 @@ class Project:
         """Apply a theme to lines first..last of a transcript (one undoable action)."""
         self._check_range(transcript_id, first, last)
         theme = self.theme(theme_id)
-        with self.action("tag", f"tag lines {first}-{last} with {theme.name}"):
+        if self.conn.execute(
+            "SELECT 1 FROM codings WHERE transcript_id = ? AND theme_id = ? AND first_line = ? AND last_line = ?",
+            (transcript_id, theme_id, first, last),
+        ).fetchone():
+            raise ProjectError(f"{span_text(first, last)} already tagged with {theme.name}")
+        with self.action("tag", f"tag {span_text(first, last)} with {theme.name}"):
             coding_id = self._tag(transcript_id, first, last, theme_id)
         return self.coding(coding_id)
 
@@ -869,7 +875,7 @@ class Project:
     ) -> Coding:
         """Create a theme and apply it to lines first..last, as one undoable action."""
         self._check_range(transcript_id, first, last)
-        with self.action("tag", f"tag lines {first}-{last} with new theme {' '.join(name.split())}"):
+        with self.action("tag", f"tag {span_text(first, last)} with new theme {' '.join(name.split())}"):
             theme_id = self._create_theme(name, level, parent_id, participant_id)
             coding_id = self._tag(transcript_id, first, last, theme_id)
         return self.coding(coding_id)
@@ -940,7 +946,7 @@ class Project:
         """Remove a coding (one undoable action); return what was removed."""
         coding = self.coding(coding_id)
         theme = self.theme(coding.theme_id)
-        with self.action("untag", f"remove {theme.name} from lines {coding.first_line}-{coding.last_line}"):
+        with self.action("untag", f"remove {theme.name} from {span_text(coding.first_line, coding.last_line)}"):
             self._delete("codings", coding_id)
         return coding
 
@@ -952,7 +958,7 @@ class Project:
         """Add an exploratory note on lines first..last (one undoable action)."""
         self._check_note(kind, body)
         self._check_range(transcript_id, first, last)
-        with self.action("note.add", f"add {kind} note on lines {first}-{last}"):
+        with self.action("note.add", f"add {kind} note on {span_text(first, last)}"):
             row = self._insert("notes", {
                 "guid": new_guid(), "transcript_id": transcript_id, "first_line": first, "last_line": last,
                 "kind": kind, "body": body.strip(), "coder_id": self._current_coder_id(), "created_at": now(),
@@ -971,14 +977,14 @@ class Project:
         kind = kind or note.kind
         body = note.body if body is None else body.strip()
         self._check_note(kind, body)
-        with self.action("note.edit", f"edit note on lines {note.first_line}-{note.last_line}"):
+        with self.action("note.edit", f"edit note on {span_text(note.first_line, note.last_line)}"):
             self._update("notes", note_id, kind=kind, body=body)
         return self.note(note_id)
 
     def delete_note(self, note_id: int) -> Note:
         """Delete a note (one undoable action); return what was deleted."""
         note = self.note(note_id)
-        with self.action("note.delete", f"delete note on lines {note.first_line}-{note.last_line}"):
+        with self.action("note.delete", f"delete note on {span_text(note.first_line, note.last_line)}"):
             self._delete("notes", note_id)
         return note
 
@@ -1058,6 +1064,31 @@ class Project:
         return [Memo(*r) for r in self.conn.execute(f"SELECT {self._MEMO_COLUMNS} FROM memos ORDER BY created_at DESC, id DESC")]
 
     # ------------------------------------------------------------------ counts and checks
+
+    def theme_totals(self) -> dict[int, tuple[int, int]]:
+        """For each theme id: (extracts, participants) of the theme and every theme below it."""
+        children: dict[int | None, list[int]] = {}
+        for theme_id, parent_id in self.conn.execute("SELECT id, parent_id FROM themes"):
+            children.setdefault(parent_id, []).append(theme_id)
+        own: dict[int, list[tuple[int, int | None]]] = {}
+        for coding_id, theme_id, participant_id in self.conn.execute(
+            "SELECT c.id, c.theme_id, t.participant_id FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+        ):
+            own.setdefault(theme_id, []).append((coding_id, participant_id))
+        totals: dict[int, tuple[int, int]] = {}
+
+        def gather(theme_id: int, seen: set[int]) -> set[tuple[int, int | None]]:
+            found = set(own.get(theme_id, []))
+            for child in children.get(theme_id, []):
+                if child not in seen:
+                    found |= gather(child, seen | {child})
+            totals[theme_id] = (len(found), len({p for _, p in found if p is not None}))
+            return found
+
+        for theme_id in [t for ts in children.values() for t in ts]:
+            if theme_id not in totals:
+                gather(theme_id, {theme_id})
+        return totals
 
     def theme_counts(self) -> dict[int, tuple[int, int]]:
         """For each theme id: (extracts, participants) of the theme itself."""

@@ -10,6 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+
+from tui.screens.early_keys import EarlyKeysDialog
 from textual.widgets import Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -34,11 +36,12 @@ def _short(key: str) -> str:
     return key.replace("ctrl+", "^")
 
 
-class NoteEditor(ModalScreen["tuple[str, str] | None"]):
+class NoteEditor(EarlyKeysDialog, ModalScreen["tuple[str, str] | None"]):
     """An exploratory note's kind (descriptive, linguistic or conceptual) and its body."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        # Not priority: it must come after the keys typed before it, or a quick save loses them.
+        Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+d", "kind('descriptive')", "Descriptive", priority=True),
         Binding("ctrl+l", "kind('linguistic')", "Linguistic", priority=True),
@@ -56,6 +59,8 @@ class NoteEditor(ModalScreen["tuple[str, str] | None"]):
     | up, down | In the kind chooser: choose the previous or next kind. |
     | enter | In the kind chooser: go to the body. |
     """
+
+    AUTO_FOCUS = "#body"  # focused as the screen opens, so keys typed quickly land there
 
     DEFAULT_CSS = """
     NoteEditor {

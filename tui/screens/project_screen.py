@@ -16,7 +16,7 @@ from tui.formats.transcripts import TranscriptError
 from tui.project.store import Project, ProjectError
 from tui.screens.prompt import PromptScreen
 from tui.screens.workspace import WorkspaceScreen
-from tui.text import visible
+from tui.text import visible, visible_lines
 
 
 class ProjectScreen(Screen[None]):
@@ -111,7 +111,7 @@ class ProjectScreen(Screen[None]):
             hint = "No transcripts yet. Press i to import a .txt, .md, .docx, .vtt or .srt file."
         if without:
             hint += f"\nparticipants without a transcript: {', '.join(without)}"
-        self.query_one("#project-participants", Static).update(Content(visible(hint)))
+        self.query_one("#project-participants", Static).update(Content(visible_lines(hint)))
 
     @property
     def selected_transcript(self) -> int | None:

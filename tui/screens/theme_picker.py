@@ -12,6 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+
+from tui.screens.early_keys import EarlyKeysDialog
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -52,7 +54,7 @@ class PickResult:
             raise ValueError("a PickResult has exactly one of theme_id and new_name")
 
 
-class ThemePicker(ModalScreen["PickResult | None"]):
+class ThemePicker(EarlyKeysDialog, ModalScreen["PickResult | None"]):
     """Pick a theme by typing part of its name (typos forgiven), or create one from the text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,6 +76,8 @@ class ThemePicker(ModalScreen["PickResult | None"]):
     | enter | Apply the highlighted match (the first unless moved), or create the new theme. |
     | escape | Close without choosing. |
     """
+
+    AUTO_FOCUS = "#query"  # focused as the screen opens, so keys typed quickly land there
 
     DEFAULT_CSS = """
     ThemePicker {

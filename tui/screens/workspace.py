@@ -6,7 +6,7 @@ screen shows the change.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -15,7 +15,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Theme
+from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Theme, span_text
 from tui.project.store import Project, ProjectError
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.choice import ChoiceScreen
@@ -112,6 +112,11 @@ class WorkspaceScreen(Screen[None]):
         view.set_lines(TranscriptLines(self.project, self.transcript.id))
         self._reload()
         view.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # Mark keys meant for this screen: if a dialog opens before the app reaches them, the app
+        # hands them to the dialog (MarginApp.on_event) instead of dropping them.
+        event.margin_screen = self  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         # Back from a dialog: the coder may have been named meanwhile.
@@ -219,7 +224,7 @@ class WorkspaceScreen(Screen[None]):
         new_label = LEVEL_LABELS.get(self.project.levels[0], self.project.levels[0])
         picker = ThemePicker(
             list(self._themes.values()), paths=self._paths, participants=self._participants,
-            title=f"Tag lines {first}-{last}" if first != last else f"Tag line {first}", new_label=new_label,
+            title=f"Tag {span_text(first, last)}", new_label=new_label,
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
 
@@ -239,7 +244,7 @@ class WorkspaceScreen(Screen[None]):
             return
         self.view.clear_selection()
         self._reload()
-        self._say(f"tagged {first}-{last}: {self.project.theme(coding.theme_id).name}")
+        self._say(f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}")
 
     def action_recent(self, number: int) -> None:
         """Tag the selection with the n-th recently used theme."""
@@ -271,12 +276,12 @@ class WorkspaceScreen(Screen[None]):
                 self._fail(error)
                 return
             self._reload()
-            self._say(f"removed {self._theme_name(removed.theme_id)} from {removed.first_line}-{removed.last_line}")
+            self._say(f"removed {self._theme_name(removed.theme_id)} from {span_text(removed.first_line, removed.last_line)}")
 
         if len(codings) == 1:
             remove(0)
             return
-        options = [f"{self._theme_name(c.theme_id)} (lines {c.first_line}-{c.last_line})" for c in codings]
+        options = [f"{self._theme_name(c.theme_id)} ({span_text(c.first_line, c.last_line)})" for c in codings]
         self.app.push_screen(ChoiceScreen(f"Remove which coding from line {line.number}?", options), remove)
 
     def _theme_name(self, theme_id: int) -> str:
@@ -291,7 +296,7 @@ class WorkspaceScreen(Screen[None]):
         if selection is None:
             return
         first, last = selection
-        span = f"line {first}" if first == last else f"lines {first}-{last}"
+        span = span_text(first, last)
 
         def save(result: tuple[str, str] | None) -> None:
             if result is None:

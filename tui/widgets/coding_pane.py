@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Note, Theme
+from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Note, Theme, span_text
 from tui.text import visible, visible_lines
 
 
@@ -23,10 +23,6 @@ class PaneState:
     themes: Mapping[int, Theme]
     participants: Mapping[int, str]
     recent: Sequence[Theme]
-
-
-def _span(first: int, last: int) -> str:
-    return f"{first}" if first == last else f"{first}-{last}"
 
 
 def pane_content(state: PaneState) -> Content:
@@ -44,7 +40,7 @@ def pane_content(state: PaneState) -> Content:
         who = state.participants.get(theme.participant_id or -1)
         parts.append(Content("  • "))
         parts.append(Content.styled(visible(theme.name), "bold $success"))
-        detail = f" ({level}{' · ' + visible(who) if who else ''}, lines {_span(coding.first_line, coding.last_line)})"
+        detail = f" ({level}{' · ' + visible(who) if who else ''}, {span_text(coding.first_line, coding.last_line)})"
         parts.append(Content.styled(detail + "\n", "$text-muted"))
         parent = state.themes.get(theme.parent_id or -1)
         depth = 2
@@ -63,7 +59,7 @@ def pane_content(state: PaneState) -> Content:
     for note in state.notes:
         parts.append(Content.styled(f"  {NOTE_LETTERS.get(note.kind, '?')}: ", "bold $warning"))
         parts.append(Content(visible_lines(note.body).replace("\n", "\n     ")))
-        parts.append(Content.styled(f" ({note.kind}, lines {_span(note.first_line, note.last_line)})\n", "$text-muted"))
+        parts.append(Content.styled(f" ({note.kind}, {span_text(note.first_line, note.last_line)})\n", "$text-muted"))
     parts.append(Content.styled("recent", "$text-muted"))
     parts.append(Content("\n"))
     if not state.recent:
