@@ -90,6 +90,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 continue
             who = project.participant(transcript.participant_id).pseudonym if transcript.participant_id else "no participant yet"
             print(_printable(f"imported {name}: '{transcript.title}', {transcript.line_count} lines, {who}"))
+            if transcript.participant_id and not args.participant:
+                print(_printable(
+                    f"  participant '{who}' was taken from the file; if it is not a pseudonym: "
+                    f"margin participant {args.project} '{transcript.title}' P01 --rename"
+                ))
     return 1 if failures else 0
 
 
@@ -199,6 +204,13 @@ def cmd_participant(args: argparse.Namespace) -> int:
         raise UsageError("a participant needs a pseudonym such as P07")
     with _open(args) as project:
         transcript = project.find_transcript(args.transcript)
+        if args.rename:
+            if transcript.participant_id is None:
+                raise ProjectError(f"'{transcript.title}' has no participant to rename; assign one without --rename")
+            old = project.participant(transcript.participant_id).pseudonym
+            project.rename_participant(transcript.participant_id, args.pseudonym)
+            print(_printable(f"{old} is now {args.pseudonym.strip()}, in every transcript and theme"))
+            return 0
         project.set_transcript_participant(transcript.id, args.pseudonym)
     print(_printable(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}"))
     return 0
@@ -327,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("transcript", metavar="TRANSCRIPT")
     p.add_argument("pseudonym", metavar="PSEUDONYM")
+    p.add_argument("--rename", action="store_true",
+                   help="rename the transcript's participant instead (say, a real name from a VTT voice)")
     coder(p)
     return parser
 

@@ -409,3 +409,19 @@ async def test_every_key_typed_into_a_prompt(study: Study, opener: str, keyboard
         assert isinstance(app.screen, ProjectScreen)
     assert [p.pseudonym for p in study.project.participants()] == ["P07"]
     assert len(study.project.transcripts()) == 1
+
+
+async def test_r_renames_the_participant_everywhere(study: Study) -> None:
+    # A VTT voice can carry a real name: r gives the participant a pseudonym in one step.
+    app = MarginApp(study.project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"P70", "enter")  # the old name is selected: typing replaces it
+        await pilot.pause()
+        assert "P70" in screen_text(app)
+    assert [p.pseudonym for p in study.project.participants()] == ["P70"]
+    assert study.project.transcript(study.transcript_id).participant_id == study.participant_id
+    assert study.project.undo().action == "participant.rename"
+    assert [p.pseudonym for p in study.project.participants()] == ["P07"]

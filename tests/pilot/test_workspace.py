@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tui.app import MarginApp
+from tui.project.model import Line
 from tui.project.store import Project
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -1046,3 +1047,39 @@ async def test_a_burst_after_n_saves_the_whole_note(study: Study, keyboard: Keyb
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
     assert [n.body for n in study.project.notes(study.transcript_id)] == ["the corner as a place of exclusion"]
+
+
+# ---------------------------------------------------------------------- each case on its own terms
+
+
+async def test_ipa_offers_only_this_cases_statements_and_cross_case_themes(study: Study, keyboard: Keyboard) -> None:
+    other = study.project.add_participant("P99")
+    theirs = study.project.create_theme("Their own corner", participant_id=other.id)
+    get = study.project.create_theme("Learning community", level="get")
+    # Recently used elsewhere: P99's statement must not be offered as a number key here.
+    other_transcript = study.project.import_transcript(
+        title="Interview 99", text="P99: a corner of my own", participant="P99",
+        lines=[Line(1, "P99", "P99: a corner of my own", 0, 23, True, 5)],
+    )
+    study.project.tag(other_transcript.id, 1, 1, theirs.id)
+    app = app_for(study)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        assert "Their own corner" not in workspace(app).query_one(CodingPane).text
+        await pilot.press("1")  # nothing usable is recent yet: nothing is tagged
+        await pilot.pause()
+        assert study.project.codings(study.transcript_id) == []
+        await pilot.press("t")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ThemePicker)
+        await keyboard.type(pilot, "their own corner")
+        text = screen_text(app)
+        assert "+ new" in text and "statement · P99" not in text
+        await pilot.press("escape")
+        await pilot.press("t")
+        await pilot.pause()
+        await keyboard.type(pilot, "learning community")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [(c.first_line, c.theme_id) for c in study.project.codings(study.transcript_id)] == [(1, get.id)]

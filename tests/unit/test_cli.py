@@ -272,7 +272,11 @@ def test_import_every_format_stores_lines_that_are_slices_of_the_text(
     tid = transcript_id(project, sample.stem)
     count = assert_lines_are_slices(project, tid)
     pseudonym = IMPORT_SAMPLES[sample]
-    assert out == f"imported {sample}: '{sample.stem}', {count} lines, {pseudonym}\n"
+    hint = (
+        f"  participant '{pseudonym}' was taken from the file; if it is not a pseudonym: "
+        f"margin participant {project} '{sample.stem}' P01 --rename\n"
+    )
+    assert out == f"imported {sample}: '{sample.stem}', {count} lines, {pseudonym}\n" + (hint if pseudonym != "no participant yet" else "")
     ((pid, source, fmt, width),) = query(
         project, "SELECT participant_id, source, format, width FROM transcripts WHERE id = ?", (tid,)
     )
@@ -679,6 +683,15 @@ def test_tag_with_a_new_path_creates_the_theme_under_its_parent(
     assert code == 1
     one_error_line(err, "no theme 'No such parent'")
     assert digest(study) == before
+
+
+def test_participant_rename_gives_a_pseudonym_everywhere(study: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "tag", study, "P01", "3", "Mornings")
+    code, out, err = run(capsys, "participant", study, "P01-interview", "P70", "--rename")
+    assert (code, err) == (0, "")
+    assert out == "P01 is now P70, in every transcript and theme\n"
+    assert query(study, "SELECT pseudonym FROM participants ORDER BY id")[0] == ("P70",)
+    assert query(study, "SELECT p.pseudonym FROM themes t JOIN participants p ON p.id = t.participant_id") == [("P70",)]
 
 
 def test_tagging_the_same_lines_twice_with_one_theme_is_refused(study: Path, capsys: pytest.CaptureFixture[str]) -> None:

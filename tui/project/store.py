@@ -40,6 +40,7 @@ from tui.project.model import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+RECENT_KEPT = 40
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -890,10 +891,11 @@ class Project:
 
     def _set_setting_recent(self, theme_id: int) -> None:
         recent = [i for i in self.recent_theme_ids() if i != theme_id]
-        self._set_setting("recent_themes", json.dumps([theme_id, *recent][:9]))
+        # Kept longer than the nine keys: a screen shows the nine that fit the case at hand.
+        self._set_setting("recent_themes", json.dumps([theme_id, *recent][:RECENT_KEPT]))
 
     def recent_theme_ids(self) -> list[int]:
-        """Ids of the themes applied most recently, newest first (at most nine)."""
+        """Ids of the themes applied most recently, newest first."""
         try:
             return [int(i) for i in json.loads(self.setting("recent_themes", "[]"))]
         except (ValueError, TypeError):

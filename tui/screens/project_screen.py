@@ -28,6 +28,7 @@ class ProjectScreen(Screen[None]):
     | `i` | import a transcript file |
     | `a` | add a participant |
     | `P` | assign the highlighted transcript to a participant |
+    | `r` | rename the highlighted transcript's participant (give a pseudonym) |
     | `q` | quit |
     """
 
@@ -36,6 +37,7 @@ class ProjectScreen(Screen[None]):
         Binding("i", "import_file", "Import"),
         Binding("a", "add_participant", "Add participant"),
         Binding("P", "assign", "Assign participant"),
+        Binding("r", "rename_participant", "Rename participant"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("q", "quit_app", "Quit"),
@@ -203,6 +205,30 @@ class ProjectScreen(Screen[None]):
             self.refresh_table()
 
         self.app.push_screen(PromptScreen("Assign this transcript to participant", placeholder="P07"), assign)
+
+    def action_rename_participant(self) -> None:
+        """Give the highlighted transcript's participant a new pseudonym, everywhere at once."""
+        transcript_id = self.selected_transcript
+        if transcript_id is None:
+            return
+        participant_id = self.project.transcript(transcript_id).participant_id
+        if participant_id is None:
+            self.notify("this transcript has no participant yet: P assigns one", severity="warning")
+            return
+        old = self.project.participant(participant_id).pseudonym
+
+        def rename(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                self.project.rename_participant(participant_id, value)
+            except ProjectError as error:
+                self.notify(Content(visible(str(error))), severity="error")
+                return
+            self.refresh_table()
+            self.notify(Content(visible(f"{old} is now {value}")))
+
+        self.app.push_screen(PromptScreen(f"New pseudonym for {old}", placeholder="P07", value=old), rename)
 
     def action_quit_app(self) -> None:
         """Quit margin."""

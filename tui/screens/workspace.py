@@ -176,7 +176,7 @@ class WorkspaceScreen(Screen[None]):
             codings = self.project.codings_at(self.transcript.id, line.number)
             notes = self.project.notes_at(self.transcript.id, line.number)
         self.query_one(CodingPane).show(
-            PaneState(heading, codings, notes, self._themes, self._participants, self.project.recent_themes())
+            PaneState(heading, codings, notes, self._themes, self._participants, self._recent())
         )
         self._refresh_status()
 
@@ -223,7 +223,7 @@ class WorkspaceScreen(Screen[None]):
         first, last = selection
         new_label = LEVEL_LABELS.get(self.project.levels[0], self.project.levels[0])
         picker = ThemePicker(
-            list(self._themes.values()), paths=self._paths, participants=self._participants,
+            [t for t in self._themes.values() if self._usable(t)], paths=self._paths, participants=self._participants,
             title=f"Tag {span_text(first, last)}", new_label=new_label,
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
@@ -246,9 +246,19 @@ class WorkspaceScreen(Screen[None]):
         self._reload()
         self._say(f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}")
 
+    def _usable(self, theme: Theme) -> bool:
+        """Whether a theme may code this transcript: in IPA each case keeps its own statements and PETs."""
+        if self.project.method != "ipa" or theme.participant_id is None:
+            return True
+        return theme.participant_id == self.transcript.participant_id
+
+    def _recent(self) -> list[Theme]:
+        """The recently used themes that may code this transcript."""
+        return [theme for theme in self.project.recent_themes() if self._usable(theme)][:9]
+
     def action_recent(self, number: int) -> None:
         """Tag the selection with the n-th recently used theme."""
-        recent = self.project.recent_themes()
+        recent = self._recent()
         selection = self.view.selection
         if selection is None:
             return
