@@ -1083,3 +1083,27 @@ async def test_ipa_offers_only_this_cases_statements_and_cross_case_themes(study
         await pilot.press("enter")
         await pilot.pause()
     assert [(c.first_line, c.theme_id) for c in study.project.codings(study.transcript_id)] == [(1, get.id)]
+
+
+async def test_a_tag_made_by_another_margin_command_shows_within_a_second(study: Study) -> None:
+    app = app_for(study)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        assert "1●" not in screen_text(app).replace(" ", "")
+        other = Project.open(study.path, coder="AB")  # as `margin tag` would, in another process
+        other.tag(study.transcript_id, 1, 1, study.exposure)
+        other.close()
+        await pilot.pause(1.3)
+        assert "Fear of exposure" in workspace(app).query_one(CodingPane).text
+        assert "▶1●" in screen_text(app).replace(" ", "")
+
+
+async def test_search_finds_a_phrase_across_a_line_break(study: Study, keyboard: Keyboard) -> None:
+    app = app_for(study)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        first, second = study.project.lines(study.transcript_id, 1, 2)
+        phrase = f"{first.text.split()[-1]} {second.text.split()[0]}"  # the last word of 1, the first of 2
+        await pilot.press("slash")
+        await keyboard.type(pilot, phrase)
+        assert workspace(app).view.matches[:2] == [0, 1]

@@ -7,6 +7,7 @@ before the method returns. No transaction is ever left open between calls.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -692,16 +693,33 @@ class Project:
         return rows.fetchall()
 
     def find_in_transcript(self, transcript_id: int, query: str) -> list[int]:
-        """Numbers of the lines of a transcript that contain `query`, ignoring case (any text is safe)."""
-        needle = query.casefold()
+        """Numbers of the lines that `query` falls on, ignoring case; a phrase may run across lines."""
+        needle = " ".join(query.casefold().split())
         if not needle:
             return []
-        self.conn.create_function("margin_casefold", 1, lambda s: s.casefold() if s else s, deterministic=True)
-        rows = self.conn.execute(
-            "SELECT number FROM lines WHERE transcript_id = ? AND instr(margin_casefold(text), ?) > 0 ORDER BY number",
-            (transcript_id, needle),
-        )
-        return [r[0] for r in rows]
+        text = self.conn.execute("SELECT text FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
+        if text is None:
+            return []
+        # Any run of whitespace in the transcript (a line break, say) matches one space of the query.
+        haystack = text[0].casefold()
+        if len(haystack) != len(text[0]):  # casefold changed lengths (ß → ss): compare by line instead
+            return [n for n, t in self.conn.execute(
+                "SELECT number, text FROM lines WHERE transcript_id = ? ORDER BY number", (transcript_id,)
+            ) if needle in " ".join(t.casefold().split())]
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in needle.split(" ")))
+        starts = [r[0] for r in self.conn.execute(
+            "SELECT start FROM lines WHERE transcript_id = ? ORDER BY number", (transcript_id,)
+        )]
+        numbers: set[int] = set()
+        for match in pattern.finditer(haystack):
+            first = bisect.bisect_right(starts, match.start()) - 1
+            last = bisect.bisect_left(starts, match.end()) - 1
+            numbers.update(range(max(first, 0) + 1, max(last, first, 0) + 2))
+        return sorted(numbers)
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another margin command) commits."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def line_count(self, transcript_id: int) -> int:
         """How many lines a transcript has."""

@@ -76,7 +76,9 @@ class WorkspaceScreen(Screen[None]):
         CodingPane { width: 36; height: 1fr; border: round $secondary 50%; }
         #workspace-search { dock: bottom; display: none; }
         &.-narrow #workspace-body { layout: vertical; }
-        &.-narrow TranscriptView { width: 1fr; border: none; }
+        /* At 80 columns every cell counts: no border, no scrollbar (line numbers say where you are),
+           so a line wrapped at 72 on import fits on one row. */
+        &.-narrow TranscriptView { width: 1fr; border: none; scrollbar-size-vertical: 0; scrollbar-gutter: auto; }
         &.-narrow CodingPane { width: 1fr; height: 8; border: none; border-top: solid $secondary 50%; }
         &.-no-pane CodingPane { display: none; }
         &.-margin CodingPane { display: none; }
@@ -112,6 +114,15 @@ class WorkspaceScreen(Screen[None]):
         view.set_lines(TranscriptLines(self.project, self.transcript.id))
         self._reload()
         view.focus()
+        # `margin tag` in another terminal: show its work within a second.
+        self._data_version = self.project.data_version()
+        self.set_interval(1.0, self._check_elsewhere)
+
+    def _check_elsewhere(self) -> None:
+        version = self.project.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self._reload()
 
     def on_key(self, event: events.Key) -> None:
         # Mark keys meant for this screen: if a dialog opens before the app reaches them, the app
@@ -126,7 +137,9 @@ class WorkspaceScreen(Screen[None]):
         # The transcript gets the width its lines were wrapped to, the coding pane what is left.
         room = self.size.width - self.view.width_for(self.transcript.width)
         narrow = room < PANE_MIN
-        self.set_class(narrow, "-narrow")
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._refresh_pane()
         if not narrow:
             self.query_one(CodingPane).styles.width = min(room, PANE_MAX)
 
@@ -176,7 +189,8 @@ class WorkspaceScreen(Screen[None]):
             codings = self.project.codings_at(self.transcript.id, line.number)
             notes = self.project.notes_at(self.transcript.id, line.number)
         self.query_one(CodingPane).show(
-            PaneState(heading, codings, notes, self._themes, self._participants, self._recent())
+            PaneState(heading, codings, notes, self._themes, self._participants, self._recent(),
+                      compact=self.has_class("-narrow"))
         )
         self._refresh_status()
 

@@ -23,14 +23,19 @@ class PaneState:
     themes: Mapping[int, Theme]
     participants: Mapping[int, str]
     recent: Sequence[Theme]
+    compact: bool = False
+    """Few rows (under the transcript at 80x24): empty sections and the recent themes take one line each."""
 
 
 def pane_content(state: PaneState) -> Content:
     """Build the pane's text; every piece of user text enters as plain `Content`."""
     parts: list[Content] = [Content.styled(state.heading, "bold"), Content("\n")]
-    parts.append(Content.styled("themes", "$text-muted"))
-    parts.append(Content("\n"))
-    if not state.codings:
+    if state.compact and not state.codings and not state.notes:
+        parts.append(Content.styled("no themes (t to tag) · no notes (n to write)\n", "$text-muted italic"))
+    elif not (state.compact and not state.codings):
+        parts.append(Content.styled("themes", "$text-muted"))
+        parts.append(Content("\n"))
+    if not state.codings and not state.compact:
         parts.append(Content.styled("  none: t to tag, 1-9 for a recent theme\n", "$text-muted italic"))
     for coding in state.codings:
         theme = state.themes.get(coding.theme_id)
@@ -52,21 +57,22 @@ def pane_content(state: PaneState) -> Content:
             parts.append(Content.styled(f" ({LEVEL_LABELS.get(parent.level, parent.level)})\n", "$text-muted"))
             parent = state.themes.get(parent.parent_id or -1)
             depth += 2
-    parts.append(Content.styled("notes", "$text-muted"))
-    parts.append(Content("\n"))
-    if not state.notes:
+    if state.notes or not state.compact:
+        parts.append(Content.styled("notes", "$text-muted"))
+        parts.append(Content("\n"))
+    if not state.notes and not state.compact:
         parts.append(Content.styled("  none: n to write one\n", "$text-muted italic"))
     for note in state.notes:
         parts.append(Content.styled(f"  {NOTE_LETTERS.get(note.kind, '?')}: ", "bold $warning"))
         parts.append(Content(visible_lines(note.body).replace("\n", "\n     ")))
         parts.append(Content.styled(f" ({note.kind}, {span_text(note.first_line, note.last_line)})\n", "$text-muted"))
-    parts.append(Content.styled("recent", "$text-muted"))
-    parts.append(Content("\n"))
+    parts.append(Content.styled("recent" if not state.compact else "recent:", "$text-muted"))
+    parts.append(Content("\n" if not state.compact else ""))
     if not state.recent:
         parts.append(Content.styled("  themes you apply appear here as 1-9\n", "$text-muted italic"))
     for number, theme in enumerate(state.recent[:9], start=1):
         parts.append(Content.styled(f"  {number} ", "bold $accent"))
-        parts.append(Content(visible(theme.name) + "\n"))
+        parts.append(Content(visible(theme.name) + ("\n" if not state.compact else "")))
     return Content("").join(parts)
 
 
