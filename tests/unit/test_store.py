@@ -300,3 +300,45 @@ def test_parse_line_range(text: str, expected: tuple[int, int]) -> None:
 def test_parse_line_range_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_line_range(text)
+
+
+def test_update_theme_renames_moves_and_refuses_a_loop(project: Project) -> None:
+    get = project.create_theme("Identity maturation", level="get")
+    pet = project.create_theme("From observer to contributor", level="pet", parent_id=get.id)
+    statement = project.create_theme("Standing in the corner")
+    project.update_theme(statement.id, parent_id=pet.id, name="  Standing   in the corner  ")
+    moved = project.theme(statement.id)
+    assert (moved.parent_id, moved.name) == (pet.id, "Standing in the corner")
+    assert project.theme_paths()[statement.id] == "Identity maturation/From observer to contributor/Standing in the corner"
+    with pytest.raises(ProjectError, match="under itself"):
+        project.update_theme(get.id, parent_id=statement.id)
+    with pytest.raises(ProjectError, match="unknown level"):
+        project.update_theme(get.id, level="chapter")
+    assert project.undo().action == "theme.update"
+    assert project.theme(statement.id).parent_id is None
+
+
+def test_theme_totals_take_in_everything_below(project: Project) -> None:
+    transcript = project.find_transcript("P07")
+    get = project.create_theme("Belonging", level="get")
+    pet = project.create_theme("Outsider", level="pet", parent_id=get.id)
+    project.tag_with_new_theme(transcript.id, 2, 2, "Corner", parent_id=pet.id)
+    project.tag(transcript.id, 4, 4, pet.id)
+    totals = project.theme_totals()
+    assert totals[get.id] == (2, 1)
+    assert totals[pet.id] == (2, 1)
+    assert totals[project.find_theme("Corner").id] == (1, 1)
+
+
+def test_memos_are_written_edited_deleted_and_undone(project: Project) -> None:
+    memo = project.add_memo("Journal: after P07", "I recognised my own first ward round.")
+    project.edit_memo(memo.id, body="I recognised my own first ward round; bracket it.")
+    assert project.memo(memo.id).body.endswith("bracket it.")
+    project.delete_memo(memo.id)
+    assert project.memos() == []
+    project.undo()
+    assert project.memo(memo.id).title == "Journal: after P07"
+    project.undo()
+    assert project.memo(memo.id).body == "I recognised my own first ward round."
+    with pytest.raises(ProjectError, match="title"):
+        project.add_memo("  ")

@@ -1110,14 +1110,6 @@ class Project:
                 gather(theme_id, {theme_id})
         return totals
 
-    def theme_counts(self) -> dict[int, tuple[int, int]]:
-        """For each theme id: (extracts, participants) of the theme itself."""
-        rows = self.conn.execute(
-            "SELECT c.theme_id, COUNT(*), COUNT(DISTINCT t.participant_id) FROM codings c "
-            "JOIN transcripts t ON t.id = c.transcript_id GROUP BY c.theme_id"
-        )
-        return {r[0]: (r[1], r[2]) for r in rows}
-
     def progress(self, transcript_id: int) -> tuple[int, int, int]:
         """(lines, coded lines, notes) of a transcript."""
         lines = self.line_count(transcript_id)
