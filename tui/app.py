@@ -61,8 +61,8 @@ class MarginApp(App[None]):
             self.push_screen(WorkspaceScreen(self.project, self._start_transcript))
         if self._ask_coder:
             self.push_screen(
-                PromptScreen("Who is coding? Your name or initials are recorded on every coding and note",
-                             placeholder="VR", value=self.project.coder or ""),
+                PromptScreen("Who is coding? (kept on every coding and note)",
+                             placeholder="your name or initials", value=self.project.coder or ""),
                 self._set_coder,
             )
 
