@@ -28,6 +28,20 @@ from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible
 
 
+def _declared_by_margin(node: object, action: str) -> bool:
+    """Whether margin itself binds `action` on this node, or the node is one of Textual's widgets.
+
+    Margin's screens and views inherit Textual's generic keys (scroll left, focus next, copy); the
+    help and the palette leave those out so that a researcher sees margin's own keys.
+    """
+    ours = [cls for cls in type(node).__mro__ if cls.__module__.startswith("tui.")]
+    if not ours:
+        return True  # an Input, a DataTable, an OptionList: their keys are what the user needs there
+    return any(
+        (b.action if hasattr(b, "action") else b[1]) == action for cls in ours for b in cls.__dict__.get("BINDINGS", [])
+    )
+
+
 class MarginApp(App[None]):
     """margin's terminal UI on one open project."""
 
@@ -124,6 +138,8 @@ class MarginApp(App[None]):
         for active in actives:
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
+                continue
+            if not _declared_by_margin(active.node, binding.action):
                 continue
             keys, _, _ = grouped.setdefault((binding.action, binding.description), ([], binding.action, active.node))
             keys.append(screen.app.get_key_display(binding))

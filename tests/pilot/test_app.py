@@ -276,3 +276,13 @@ async def test_a_real_sigterm_with_a_note_half_written(study: Study, keyboard: K
     with Project.open(study.path) as reopened:
         assert reopened.notes(study.transcript_id) == []
         assert reopened.check() == []
+
+
+async def test_help_lists_margins_keys_not_textuals_generic_ones(study: Study) -> None:
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        descriptions = [description for _, description in MarginApp.keys_for(app.screen)]
+        assert descriptions[:3] == ["Tag", "Untag", "Note"]
+        assert {"Next line", "Select", "Undo", "Help", "Quit"} <= set(descriptions)
+        assert not {"Scroll Left", "Page Right", "Focus Next"} & set(descriptions)
