@@ -6,6 +6,9 @@ screen shows the change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,8 +18,8 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Theme, span_text
-from tui.project.store import Project, ProjectError
+from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Theme, span_text
+from tui.project.store import Event, Project, ProjectError
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -25,6 +28,8 @@ from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
 from tui.widgets.transcript_view import MarginEntry, TranscriptView
+
+T = TypeVar("T")
 
 #: The coding pane beside the transcript is at least this wide; with less room it goes below.
 PANE_MIN = 32
@@ -242,23 +247,35 @@ class WorkspaceScreen(Screen[None]):
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
 
-    def _apply_pick(self, result: PickResult | None, first: int, last: int) -> None:
-        if result is None:
-            return
+    def _commit(self, change: Callable[[], T], said: Callable[[T], str], *, clear_selection: bool = False) -> None:
+        """Make one change in the project, then show it and say what was done; or say why not."""
         try:
-            if result.theme_id is not None:
-                coding = self.project.tag(self.transcript.id, first, last, result.theme_id)
-            else:
-                scope = self.transcript.participant_id if self.project.method == "ipa" else None
-                coding = self.project.tag_with_new_theme(
-                    self.transcript.id, first, last, result.new_name or "", participant_id=scope
-                )
+            result = change()
         except ProjectError as error:
             self._fail(error)
             return
-        self.view.clear_selection()
+        if clear_selection:
+            self.view.clear_selection()
         self._reload()
-        self._say(f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}")
+        self._say(said(result))
+
+    def _apply_pick(self, result: PickResult | None, first: int, last: int) -> None:
+        if result is None:
+            return
+        theme_id, new_name = result.theme_id, result.new_name
+
+        def tag() -> Coding:
+            if theme_id is not None:
+                return self.project.tag(self.transcript.id, first, last, theme_id)
+            scope = self.transcript.participant_id if self.project.method == "ipa" else None
+            return self.project.tag_with_new_theme(
+                self.transcript.id, first, last, new_name or "", participant_id=scope
+            )
+
+        self._commit(
+            tag, lambda coding: f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}",
+            clear_selection=True,
+        )
 
     def _usable(self, theme: Theme) -> bool:
         """Whether a theme may code this transcript: in IPA each case keeps its own statements and PETs."""
@@ -294,13 +311,11 @@ class WorkspaceScreen(Screen[None]):
         def remove(index: int | None) -> None:
             if index is None:
                 return
-            try:
-                removed = self.project.untag(codings[index].id)
-            except ProjectError as error:
-                self._fail(error)
-                return
-            self._reload()
-            self._say(f"removed {self._theme_name(removed.theme_id)} from {span_text(removed.first_line, removed.last_line)}")
+            self._commit(
+                lambda: self.project.untag(codings[index].id),
+                lambda removed: f"removed {self._theme_name(removed.theme_id)} from "
+                f"{span_text(removed.first_line, removed.last_line)}",
+            )
 
         if len(codings) == 1:
             remove(0)
@@ -325,14 +340,11 @@ class WorkspaceScreen(Screen[None]):
         def save(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            try:
-                self.project.add_note(self.transcript.id, first, last, *result)
-            except ProjectError as error:
-                self._fail(error)
-                return
-            self.view.clear_selection()
-            self._reload()
-            self._say(f"{result[0]} note on {span} saved")
+            self._commit(
+                lambda: self.project.add_note(self.transcript.id, first, last, *result),
+                lambda note: f"{note.kind} note on {span} saved",
+                clear_selection=True,
+            )
 
         self.app.push_screen(NoteEditor(title=f"Note on {span}"), save)
 
@@ -360,13 +372,7 @@ class WorkspaceScreen(Screen[None]):
             def save(result: tuple[str, str] | None) -> None:
                 if result is None:
                     return
-                try:
-                    self.project.edit_note(note.id, kind=result[0], body=result[1])
-                except ProjectError as error:
-                    self._fail(error)
-                    return
-                self._reload()
-                self._say("note saved")
+                self._commit(lambda: self.project.edit_note(note.id, kind=result[0], body=result[1]), lambda _: "note saved")
 
             self.app.push_screen(NoteEditor(title="Edit note", kind=note.kind, body=note.body), save)
 
@@ -379,13 +385,7 @@ class WorkspaceScreen(Screen[None]):
             def confirmed(yes: bool | None) -> None:
                 if not yes:
                     return
-                try:
-                    self.project.delete_note(note.id)
-                except ProjectError as error:
-                    self._fail(error)
-                    return
-                self._reload()
-                self._say("note deleted (u to undo)")
+                self._commit(lambda: self.project.delete_note(note.id), lambda _: "note deleted (u to undo)")
 
             self.app.push_screen(ConfirmScreen(f"Delete this {note.kind} note?\n\n{visible(note.body)}"), confirmed)
 
@@ -401,17 +401,8 @@ class WorkspaceScreen(Screen[None]):
         """Redo the change undone last."""
         self._step(self.project.redo, "redone", "nothing to redo")
 
-    def _step(self, step, done: str, nothing: str) -> None:  # type: ignore[no-untyped-def]
-        try:
-            event = step()
-        except ProjectError as error:
-            self._fail(error)
-            return
-        if event is None:
-            self._say(nothing)
-            return
-        self._reload()
-        self._say(f"{done}: {event.summary}")
+    def _step(self, step: Callable[[], Event | None], done: str, nothing: str) -> None:
+        self._commit(step, lambda event: nothing if event is None else f"{done}: {event.summary}")
 
     # ------------------------------------------------------------------ search
 
