@@ -10,16 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.screens.dialog import Dialog
 from tui.text import visible
 
 __all__ = ["ChoiceScreen"]
 
 
-class ChoiceScreen(ModalScreen["int | None"]):
+class ChoiceScreen(Dialog["int | None"]):
     """A list of options; the result is the index of the one chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,17 +37,10 @@ class ChoiceScreen(ModalScreen["int | None"]):
 
     DEFAULT_CSS = """
     ChoiceScreen {
-        align: center middle;
         & > #dialog {
             width: auto;
             min-width: 40;
             max-width: 90%;
-            height: auto;
-            max-height: 90%;
-            border: round $primary;
-            border-title-color: $primary;
-            background: $surface;
-            padding: 0 1;
         }
         & #options {
             width: auto;

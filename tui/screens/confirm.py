@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from tui.screens.dialog import Dialog
 from tui.text import visible, visible_lines
 
 __all__ = ["ConfirmScreen"]
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A question with a yes and a no button; the result is True for yes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,14 +37,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmScreen {
-        align: center middle;
         & > #dialog {
             width: 60;
             max-width: 90%;
-            height: auto;
-            max-height: 90%;
             border: round $warning;
-            background: $surface;
             padding: 1 2 0 2;
         }
         & #question {

@@ -1,13 +1,27 @@
-"""Keys that reach a dialog before its field has focus are replayed into the field."""
+"""What every margin dialog shares: the framed box in the middle, and no key lost while it opens."""
 
 from __future__ import annotations
 
 from textual import events
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, ScreenResultType
 
 
-class EarlyKeysDialog(ModalScreen):  # type: ignore[type-arg]
-    """A modal that loses no key typed while it opens (a burst over SSH, a paste)."""
+class Dialog(ModalScreen[ScreenResultType]):
+    """A modal with a `#dialog` box, that loses no key typed while it opens (a burst over SSH)."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        & > #dialog {
+            height: auto;
+            max-height: 90%;
+            border: round $primary;
+            border-title-color: $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+    }
+    """
 
     def on_key(self, event: events.Key) -> None:
         # A key reaches the screen itself only while no widget has focus: the dialog is still

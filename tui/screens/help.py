@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui.screens.dialog import Dialog
 from tui.text import visible
 
 __all__ = ["HelpScreen"]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The keys of a screen and what they do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,16 +32,9 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen {
-        align: center middle;
         & > #dialog {
             width: 90%;
             max-width: 90;
-            height: auto;
-            max-height: 90%;
-            border: round $primary;
-            border-title-color: $primary;
-            background: $surface;
-            padding: 0 1;
         }
         & #table-scroll {
             height: 1fr;

@@ -9,13 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 
-from tui.screens.early_keys import EarlyKeysDialog
 from textual.widgets import Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from tui.project.model import NOTE_KINDS
+from tui.screens.dialog import Dialog
 from tui.text import visible
 
 __all__ = ["EMPTY_MESSAGE", "NoteEditor"]
@@ -36,7 +35,7 @@ def _short(key: str) -> str:
     return key.replace("ctrl+", "^")
 
 
-class NoteEditor(EarlyKeysDialog, ModalScreen["tuple[str, str] | None"]):
+class NoteEditor(Dialog["tuple[str, str] | None"]):
     """An exploratory note's kind (descriptive, linguistic or conceptual) and its body."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,16 +63,11 @@ class NoteEditor(EarlyKeysDialog, ModalScreen["tuple[str, str] | None"]):
 
     DEFAULT_CSS = """
     NoteEditor {
-        align: center middle;
         & > #dialog {
             width: 90%;
             max-width: 96;
             height: 90%;
             max-height: 32;
-            border: round $primary;
-            border-title-color: $primary;
-            background: $surface;
-            padding: 0 1;
         }
         & #kind {
             height: auto;

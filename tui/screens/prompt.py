@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.screens.dialog import Dialog
 from tui.text import visible
 
 __all__ = ["EMPTY_MESSAGE", "PromptScreen"]
@@ -21,7 +21,7 @@ __all__ = ["EMPTY_MESSAGE", "PromptScreen"]
 EMPTY_MESSAGE = "type something, or escape to cancel"
 
 
-class PromptScreen(ModalScreen["str | None"]):
+class PromptScreen(Dialog["str | None"]):
     """One line of text; the result is the text stripped, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,16 +36,9 @@ class PromptScreen(ModalScreen["str | None"]):
 
     DEFAULT_CSS = """
     PromptScreen {
-        align: center middle;
         & > #dialog {
             width: 70;
             max-width: 90%;
-            height: auto;
-            max-height: 90%;
-            border: round $primary;
-            border-title-color: $primary;
-            background: $surface;
-            padding: 0 1;
         }
         & #error {
             width: 100%;

@@ -11,14 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 
-from tui.screens.early_keys import EarlyKeysDialog
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import LEVEL_LABELS, Theme
 from tui.project.search import Match, ThemeIndex
+from tui.screens.dialog import Dialog
 from tui.text import visible
 
 __all__ = ["GOOD_SCORE", "MAX_OPTIONS", "PickResult", "ThemePicker"]
@@ -54,7 +53,7 @@ class PickResult:
             raise ValueError("a PickResult has exactly one of theme_id and new_name")
 
 
-class ThemePicker(EarlyKeysDialog, ModalScreen["PickResult | None"]):
+class ThemePicker(Dialog["PickResult | None"]):
     """Pick a theme by typing part of its name (typos forgiven), or create one from the text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,16 +80,11 @@ class ThemePicker(EarlyKeysDialog, ModalScreen["PickResult | None"]):
 
     DEFAULT_CSS = """
     ThemePicker {
-        align: center middle;
         & > #dialog {
             width: 90%;
             max-width: 96;
             height: 90%;
             max-height: 40;
-            border: round $primary;
-            border-title-color: $primary;
-            background: $surface;
-            padding: 0 1;
         }
         & #query {
             margin: 0 0 1 0;
