@@ -924,12 +924,10 @@ class Project:
         ids = self.recent_theme_ids()
         if not ids:
             return []
-        found = {t.id: t for t in (self._maybe_theme(i) for i in ids) if t}
+        marks = ", ".join("?" for _ in ids)
+        rows = self.conn.execute(f"SELECT {self._THEME_COLUMNS} FROM themes WHERE id IN ({marks})", ids)
+        found = {row[0]: Theme(*row) for row in rows}
         return [found[i] for i in ids if i in found]
-
-    def _maybe_theme(self, theme_id: int) -> Theme | None:
-        row = self.conn.execute(f"SELECT {self._THEME_COLUMNS} FROM themes WHERE id = ?", (theme_id,)).fetchone()
-        return Theme(*row) if row else None
 
     def coding(self, coding_id: int) -> Coding:
         """One coding by id."""

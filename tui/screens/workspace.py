@@ -177,6 +177,7 @@ class WorkspaceScreen(Screen[None]):
             ],
         )
         self._coded_count = len(coded)
+        self._recent_themes = [t for t in project.recent_themes() if self._usable(t)][:9]
         self._refresh_pane()
 
     def _refresh_pane(self) -> None:
@@ -219,6 +220,7 @@ class WorkspaceScreen(Screen[None]):
     _search_query = ""
     _coded_count = 0
     _message = ""
+    _recent_themes: list[Theme] = []
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
@@ -284,8 +286,8 @@ class WorkspaceScreen(Screen[None]):
         return theme.participant_id == self.transcript.participant_id
 
     def _recent(self) -> list[Theme]:
-        """The recently used themes that may code this transcript."""
-        return [theme for theme in self.project.recent_themes() if self._usable(theme)][:9]
+        """The recently used themes that may code this transcript (read with the codings, not per key)."""
+        return self._recent_themes
 
     def action_recent(self, number: int) -> None:
         """Tag the selection with the n-th recently used theme."""
