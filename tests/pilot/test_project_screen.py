@@ -287,7 +287,7 @@ async def test_a_path_that_is_not_a_file_is_refused_in_the_prompt(study: Study, 
         await answer(pilot, keyboard, missing)
         assert isinstance(app.screen, PromptScreen)  # still asking
         assert "Import a transcript" in screen_text(app)
-        assert f"{missing}: no such file" in prompt_error(app)
+        assert f"no such file: {missing}" in prompt_error(app)
         assert "no such file" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()

@@ -145,7 +145,7 @@ class ProjectScreen(Screen[None]):
         def check(value: str) -> str | None:
             path = Path(value).expanduser()
             if not path.is_file():
-                return f"{value}: no such file"
+                return f"no such file: {value}"  # the problem first: a long path wraps after it
             return None
 
         def chosen(value: str | None) -> None:
