@@ -1,0 +1,70 @@
+"""margin's own marks inside REFI-QDA files, which other programs ignore harmlessly.
+
+The standard has no place for an IPA level, a participant-scoped theme, a note's kind or a
+journal entry's stage, so margin writes them at the start of the element's `<Description>` as
+one bracketed tag:
+
+    [margin:level=pet;case=6f1c...;strategy=abstraction] What the researcher wrote.
+
+Other programs show the tag as the first words of the description and keep it; margin reads it
+back and strips it. Keys used:
+
+| element | keys |
+|---|---|
+| Project | `method` (ipa, ta) |
+| Code | `level`, `case` (participant GUID of a participant-scoped theme), `strategy` |
+| TextSource | `width` (the line width the transcript was wrapped at) |
+| PlainTextSelection | `key-quote` (a coding marked as a key quote) |
+| Note | `note` (exploratory note kind) or `memo`; `stage`, `participant`, `updated` |
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+#: Namespace of the GUIDs margin derives for elements that have no row of their own.
+GUID_NAMESPACE = uuid.UUID("7c1e0d52-6a43-4e0b-9d39-3c7b6f0a9e11")
+
+_TAG = re.compile(r"\A\s*\[margin:([^\]]*)\][ \t]?\n?")
+_ESCAPES = {"%": "%25", ";": "%3B", "]": "%5D", "=": "%3D"}
+
+
+def derived_guid(kind: str, guid: str) -> str:
+    """A stable GUID for an element derived from a row (a coding's selection, say)."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{guid}"))
+
+
+def _escape(value: str) -> str:
+    return "".join(_ESCAPES.get(c, c) for c in value)
+
+
+def _unescape(value: str) -> str:
+    for plain, escaped in _ESCAPES.items():
+        value = value.replace(escaped, plain)
+    return value
+
+
+def with_tag(values: dict[str, str | None], text: str = "") -> str:
+    """`text` with margin's tag of `values` (None values left out) in front."""
+    parts = [k if v == "" else f"{k}={_escape(v)}" for k, v in values.items() if v is not None]
+    if not parts:
+        return text
+    tag = f"[margin:{';'.join(parts)}]"
+    return f"{tag} {text}" if text else tag
+
+
+def split_tag(text: str | None) -> tuple[dict[str, str], str]:
+    """(margin's values, the rest of the text) of a Description; ({}, text) when it has no tag."""
+    if not text:
+        return {}, ""
+    match = _TAG.match(text)
+    if match is None:
+        return {}, text
+    values: dict[str, str] = {}
+    for part in match.group(1).split(";"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        values[key.strip()] = _unescape(value.strip())
+    return values, text[match.end():]
