@@ -225,3 +225,26 @@ def test_pick_result_needs_exactly_one_field() -> None:
         PickResult()
     with pytest.raises(ValueError):
         PickResult(theme_id=1, new_name="x")
+
+
+async def test_the_index_is_kept_between_pickers_and_follows_the_themes() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen._index
+    renamed = Theme(2, "g2", "Fear of being found out", None, "statement", participant_id=7)
+    added = Theme(9, "g9", "Homesick on placement", None, "statement")
+    themes = [THEMES[0], renamed, *THEMES[3:], added]  # "Outsider on the ward" deleted
+    app = host(themes=themes)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen._index is first  # the same index, brought up to date
+        await type_text(pilot, "homesik")
+        assert prompts(pilot)[0].startswith("Homesick on placement")
+        await pilot.press(*["backspace"] * 7)
+        await type_text(pilot, "fear of exposure")
+        assert not any(p.startswith("Fear of exposure") for p in prompts(pilot))
+        assert prompts(pilot)[0] == '+ new statement: "fear of exposure"'
+        await pilot.press(*["backspace"] * 16)
+        await type_text(pilot, "outsider on the ward")
+        assert not any(p.startswith("Outsider on the ward") for p in prompts(pilot))

@@ -397,6 +397,126 @@ def test_index_ranks_like_the_function_and_can_be_reused(codebook: list[Theme]) 
     assert index.rank("belnging") == rank_themes("belnging", codebook)
 
 
+# keeping the index up to date
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts of the names normalised and the indexes built from scratch, from now on."""
+    import tui.project.search as search
+
+    counts = {"normalised": 0, "built": 0}
+    normalise_ = search.normalise
+    init = search.ThemeIndex.__init__
+
+    def counting_normalise(text: str) -> str:
+        counts["normalised"] += 1
+        return normalise_(text)
+
+    def counting_init(self: ThemeIndex, *args: object, **kwargs: object) -> None:
+        counts["built"] += 1
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "normalise", counting_normalise)
+    monkeypatch.setattr(search.ThemeIndex, "__init__", counting_init)
+    return counts
+
+
+def same_ranking(index: ThemeIndex, themes: list[Theme], queries: list[str]) -> None:
+    """`index` ranks like a fresh index of `themes` (by id and score)."""
+    fresh = ThemeIndex(themes)
+    for query in queries:
+        got = [(m.theme.id, m.score) for m in index.rank(query)]
+        assert got == [(m.theme.id, m.score) for m in fresh.rank(query)], query
+
+
+QUERIES = ["belonging", "belnging", "sense", "ward", "home", "longing for home", "be", "xyz"]
+
+
+def test_an_added_theme_is_found_without_a_rebuild(
+    codebook: list[Theme], counted: dict[str, int]
+) -> None:
+    index = ThemeIndex(codebook)
+    index.rank("belonging")
+    counted.update(normalised=0, built=0)
+    added = Theme(99, "g99", "Homesick on placement", None, "statement")
+    index.add(added)
+    assert counted == {"normalised": 1, "built": 0}  # only the new name was read
+    assert len(index) == len(codebook) + 1
+    assert index.rank("homesick")[0].theme == added
+    assert index.rank("homesik on placment")[0].theme == added
+    same_ranking(index, [*codebook, added], [*QUERIES, "homesick"])
+
+
+def test_a_renamed_theme_is_found_by_its_new_name_only(
+    codebook: list[Theme], counted: dict[str, int]
+) -> None:
+    index = ThemeIndex(codebook)
+    index.rank("belonging")
+    counted.update(normalised=0, built=0)
+    renamed = Theme(1, "guid-1", "Feeling part of the team", None, "statement")
+    index.update(renamed)
+    assert counted == {"normalised": 1, "built": 0}
+    assert len(index) == len(codebook)
+    assert index.rank("feeling part of the team")[0].theme == renamed
+    assert 1 not in [m.theme.id for m in index.rank("sense of belonging")]
+    same_ranking(index, [renamed, *codebook[1:]], [*QUERIES, "feeling part"])
+
+
+def test_a_deleted_theme_is_gone(codebook: list[Theme], counted: dict[str, int]) -> None:
+    index = ThemeIndex(codebook)
+    index.rank("belonging")
+    counted.update(normalised=0, built=0)
+    index.remove(1)
+    index.remove(12345)  # not indexed: ignored
+    assert counted == {"normalised": 0, "built": 0}
+    assert len(index) == len(codebook) - 1
+    assert 1 not in [m.theme.id for m in index.rank("sense of belonging")]
+    assert 1 not in [m.theme.id for m in index.rank("")]
+    same_ranking(index, codebook[1:], QUERIES)
+
+
+def test_sync_reindexes_only_what_changed(codebook: list[Theme], counted: dict[str, int]) -> None:
+    paths = {theme.id: f"Belonging/{theme.name}" for theme in codebook[:5]}
+    index = ThemeIndex(codebook, paths)
+    counted.update(normalised=0, built=0)
+    changed = [
+        Theme(2, "guid-2", "Somewhere else entirely", None, "statement"),  # renamed
+        *codebook[2:10],  # 1 deleted
+        Theme(11, "guid-11", codebook[10].name, None, "pet"),  # only its level changed
+        *codebook[11:],
+        Theme(77, "g77", "Night shift loneliness", None, "statement"),  # added
+    ]
+    index.sync(changed, paths)
+    assert counted["built"] == 0
+    assert counted["normalised"] <= 2  # the renamed and the added names
+    assert index.rank("somewhere else entirely")[0].theme.id == 2
+    assert index.rank("night shift lonelines")[0].theme.id == 77
+    assert index.rank(codebook[10].name)[0].theme.level == "pet"
+    assert 1 not in [m.theme.id for m in index.rank("sense of belonging")]
+    # Unchanged since: nothing is re-read.
+    counted.update(normalised=0)
+    index.sync(changed, paths)
+    assert counted == {"normalised": 0, "built": 0}
+    # A parent renamed moves its children's path words.
+    moved = {theme_id: path.replace("Belonging/", "Homesick/") for theme_id, path in paths.items()}
+    index.sync(changed, moved)
+    assert counted["built"] == 0
+    found = [m.theme.id for m in index.rank("homesick")]
+    assert set(found) == {t.id for t in changed if t.id in moved and t.id != 2} | {2}
+
+
+def test_many_removals_compact_the_index_and_keep_the_ranking() -> None:
+    themes = [Theme(i, f"g{i}", f"Theme {i} of the ward round", None, "code") for i in range(3000)]
+    themes.append(Theme(5000, "g5000", "Sense of belonging", None, "code"))
+    index = ThemeIndex(themes)
+    for theme in themes[:2500]:
+        index.remove(theme.id)
+    assert len(index) == 501
+    assert len(index._themes) < 3000  # compacted: the removed ones no longer take room
+    same_ranking(index, themes[2500:], ["theme 2999", "ward", "belnging", "", "round"])
+
+
 def test_empty_codebook() -> None:
     assert rank_themes("anything", []) == []
     assert rank_themes("", []) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -12,13 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import LEVEL_LABELS, Theme
 from tui.project.search import Match, ThemeIndex
 from tui.screens.dialog import Dialog
 from tui.text import visible
+from tui.widgets.fields import Input  # applies burst keys in order (Textual issue 6605)
 
 __all__ = ["GOOD_SCORE", "MAX_OPTIONS", "PickResult", "ThemePicker"]
 
@@ -31,11 +33,6 @@ GOOD_SCORE: float = 60.0
 
 #: The option id of the "+ new ..." entry; theme options are "theme-<id>".
 NEW_OPTION_ID = "new"
-
-
-def _folded(text: str) -> str:
-    """`text` stripped, runs of whitespace made one space, case folded: how names are compared."""
-    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -119,13 +116,28 @@ class ThemePicker(Dialog["PickResult | None"]):
     ) -> None:
         """Offer `themes`; `paths` maps theme ids to "Parent/Child" paths, `participants` ids to pseudonyms."""
         super().__init__()
-        self._themes = list(themes)
-        self._index = ThemeIndex(self._themes, paths)
+        self._themes = themes
+        self._index = self.prepare(themes, paths)
         self._paths = paths
         self._participants = participants
         self._title = title
         self._new_label = new_label
-        self._names = {_folded(theme.name) for theme in self._themes}
+
+    #: One index kept from picker to picker and brought up to date with the themes each is given,
+    #: so that opening the picker re-indexes only the themes that changed since the last time.
+    _shared: ClassVar[ThemeIndex | None] = None
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def prepare(cls, themes: Sequence[Theme], paths: Mapping[int, str]) -> ThemeIndex:
+        """The shared index, up to date with `themes`; call it from a worker to have the first
+        picker on a large codebook open at once."""
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = ThemeIndex(themes, paths)
+            else:
+                cls._shared.sync(themes, paths)
+            return cls._shared
 
     def compose(self) -> ComposeResult:
         """A search box over the list of matches, and a line of keys."""
@@ -150,12 +162,16 @@ class ThemePicker(Dialog["PickResult | None"]):
 
     def _refresh_matches(self, typed: str) -> None:
         """Fill the list with the themes matching `typed`, and the "+ new" entry when it applies."""
-        found = self._index.rank(typed, MAX_OPTIONS + 1)
+        wanted = " ".join(typed.split())
+        if wanted:
+            found = self._index.rank(typed, MAX_OPTIONS + 1)
+        else:  # every theme, in the order given
+            found = [Match(theme, 0.0, False) for theme in self._themes[: MAX_OPTIONS + 1]]
         more = len(found) > MAX_OPTIONS
         found = found[:MAX_OPTIONS]
         options = [self._theme_option(match) for match in found]
-        wanted = " ".join(typed.split())
-        offers_new = bool(wanted) and _folded(wanted) not in self._names
+        # An exact match (case, accents and spacing aside) always ranks first.
+        offers_new = bool(wanted) and not (found and found[0].exact)
         if offers_new:
             new = Option(
                 Content.from_markup(
