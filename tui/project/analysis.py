@@ -1,0 +1,584 @@
+"""Read-only views of the analysis: rolled-up totals, extracts, the GET and PET tables, theme history.
+
+Nothing here writes. Every function takes an open `Project` and reads its connection; the
+results are plain frozen dataclasses that screens show and reports (the next issue) print.
+
+Counting rules, the same everywhere (and the same as the file's `get_table` view):
+
+- an extract is one coding; the extracts of a theme are its own codings and those of every
+  theme below it;
+- the participant of an extract is the participant of its transcript;
+- the lines of a theme are the distinct transcript lines its extracts cover;
+- a GET is a theme at the method's top level (IPA: `get`, TA: `theme`); a participant
+  contributes to a GET when at least one extract below the GET comes from their transcripts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.project import Project
+
+__all__ = [
+    "Divergence", "Extract", "GetCell", "GetRow", "GetTable", "HistoryEntry", "PetRow", "PetStatement",
+    "Totals", "citation", "descendants", "extracts", "get_table", "pet_table", "theme_history", "theme_totals",
+]
+
+
+def citation(pseudonym: str | None, first: int, last: int) -> str:
+    """`(P07, 12-14)` or `(P07, 12)`: how a quote is cited in an IPA write-up."""
+    lines = str(first) if first == last else f"{first}-{last}"
+    return f"({pseudonym}, {lines})" if pseudonym else f"({lines})"
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a theme and everything below it hold."""
+
+    extracts: int = 0
+    lines: int = 0
+    participants: int = 0
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One coded extract: a coding with its text and where it comes from."""
+
+    coding_id: int
+    theme_id: int
+    theme: str
+    transcript_id: int
+    transcript: str
+    participant_id: int | None
+    pseudonym: str | None
+    first_line: int
+    last_line: int
+    text: str
+    key_quote: bool = False
+
+    @property
+    def citation(self) -> str:
+        """`(P07, 12-14)`."""
+        return citation(self.pseudonym, self.first_line, self.last_line)
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A participant whose account runs against a GET, as the researcher marked it."""
+
+    id: int
+    theme_id: int
+    participant_id: int
+    pseudonym: str
+    note: str
+    quote: Extract | None = None
+
+
+@dataclass(frozen=True)
+class GetCell:
+    """What one participant brings to one GET."""
+
+    participant_id: int
+    #: (theme id, name, extracts) of each theme just below the GET that holds this participant's extracts.
+    pets: tuple[tuple[int, str, int], ...]
+    extracts: int
+    key_quote: Extract | None = None
+
+
+@dataclass(frozen=True)
+class GetRow:
+    """One GET of the table."""
+
+    theme_id: int
+    name: str
+    description: str
+    strategy: str | None
+    cells: dict[int, GetCell]
+    divergences: tuple[Divergence, ...] = ()
+
+    @property
+    def recurrence(self) -> int:
+        """How many participants contribute to this GET."""
+        return sum(1 for cell in self.cells.values() if cell.extracts)
+
+
+@dataclass(frozen=True)
+class GetTable:
+    """GETs as rows, participants as columns."""
+
+    #: (id, pseudonym) of every participant with a transcript, by pseudonym: the columns.
+    participants: tuple[tuple[int, str], ...]
+    rows: tuple[GetRow, ...]
+
+    @property
+    def total(self) -> int:
+        """N of "n of N": the participants who could contribute."""
+        return len(self.participants)
+
+
+@dataclass(frozen=True)
+class PetStatement:
+    """A statement under a PET, with its extracts."""
+
+    theme_id: int
+    name: str
+    extracts: tuple[Extract, ...]
+
+
+@dataclass(frozen=True)
+class PetRow:
+    """One PET of a participant's table."""
+
+    theme_id: int
+    name: str
+    description: str
+    strategy: str | None
+    statements: tuple[PetStatement, ...]
+    #: Extracts coded on the PET itself rather than on a statement below it.
+    own: tuple[Extract, ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change in the life of a theme."""
+
+    event_id: int
+    at: str
+    coder: str | None
+    action: str
+    summary: str
+    state: str
+    strategy: str | None = None
+    details: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _columns(project: Project, table: str) -> set[str]:
+    """The columns a table has in this file (empty if the table is missing)."""
+    return {row[1] for row in project.conn.execute(f'PRAGMA table_info("{table}")')}
+
+
+def _tree(project: Project) -> tuple[dict[int, int | None], dict[int | None, list[int]]]:
+    """(parent of each theme, children of each theme) with parents that form a loop cut."""
+    parents: dict[int, int | None] = dict(project.conn.execute("SELECT id, parent_id FROM themes"))
+    for theme_id, parent in list(parents.items()):
+        if parent is not None and parent not in parents:
+            parents[theme_id] = None
+    children: dict[int | None, list[int]] = {}
+    for theme_id, parent in parents.items():
+        children.setdefault(parent, []).append(theme_id)
+    return parents, children
+
+
+def descendants(project: Project, theme_id: int) -> list[int]:
+    """The theme and every theme below it (each once, even if the tree is damaged into a loop)."""
+    _, children = _tree(project)
+    found, stack, seen = [], [theme_id], {theme_id}
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for child in children.get(node, []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return found
+
+
+def _post_order(children: dict[int | None, list[int]]) -> list[int]:
+    """Every theme reachable from the roots, children before parents, without recursion."""
+    order: list[int] = []
+    seen: set[int] = set()
+    stack: list[tuple[int, bool]] = [(root, False) for root in children.get(None, [])]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children.get(node, []) if child not in seen)
+    return order
+
+
+def theme_totals(project: Project) -> dict[int, Totals]:
+    """For every theme: extracts, distinct lines and participants of it and everything below it."""
+    parents, children = _tree(project)
+    lines: dict[int, set[tuple[int, int]]] = {}
+    people: dict[int, set[int]] = {}
+    counts: dict[int, int] = {}
+    for theme_id, transcript_id, first, last, participant_id in project.conn.execute(
+        "SELECT c.theme_id, c.transcript_id, c.first_line, c.last_line, t.participant_id "
+        "FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+    ):
+        counts[theme_id] = counts.get(theme_id, 0) + 1
+        lines.setdefault(theme_id, set()).update((transcript_id, n) for n in range(first, last + 1))
+        if participant_id is not None:
+            people.setdefault(theme_id, set()).add(participant_id)
+    totals: dict[int, Totals] = {}
+    for node in _post_order(children):
+        own_lines = lines.pop(node, set())
+        own_people = people.pop(node, set())
+        count = counts.get(node, 0)
+        for child in children.get(node, []):
+            child_lines = lines.pop(child, None)
+            if child_lines:
+                # Small into large: each line is copied O(log n) times up the tree.
+                if len(child_lines) > len(own_lines):
+                    own_lines, child_lines = child_lines, own_lines
+                own_lines |= child_lines
+            child_people = people.pop(child, None)
+            if child_people:
+                own_people |= child_people
+            count += totals[child].extracts if child in totals else 0
+        totals[node] = Totals(count, len(own_lines), len(own_people))
+        lines[node] = own_lines
+        people[node] = own_people
+    for theme_id in parents:  # themes on a damaged loop: their own codings only
+        if theme_id not in totals:
+            totals[theme_id] = Totals(counts.get(theme_id, 0), 0, 0)
+    return totals
+
+
+_EXTRACT_SQL = """
+SELECT c.id, c.theme_id, th.name, c.transcript_id, tr.title, tr.participant_id, p.pseudonym,
+       c.first_line, c.last_line, {key_quote}, l.number, l.text, l.turn_start
+  FROM codings c
+  JOIN themes th ON th.id = c.theme_id
+  JOIN transcripts tr ON tr.id = c.transcript_id
+  LEFT JOIN participants p ON p.id = tr.participant_id
+  JOIN lines l ON l.transcript_id = c.transcript_id AND l.number BETWEEN c.first_line AND c.last_line
+ WHERE {where}
+ ORDER BY p.pseudonym, tr.title, c.transcript_id, c.first_line, c.last_line, c.id, l.number
+"""
+
+
+def _extracts_where(project: Project, where: str, params: Iterable[Any]) -> list[Extract]:
+    """Extracts of the codings that `where` (on alias c) selects, in citation order."""
+    key_quote = "c.key_quote" if "key_quote" in _columns(project, "codings") else "0"
+    rows = project.conn.execute(_EXTRACT_SQL.format(key_quote=key_quote, where=where), tuple(params))
+    found: list[Extract] = []
+    current: list[Any] | None = None
+    parts: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            found.append(Extract(*current[:9], text="".join(parts).strip(), key_quote=bool(current[9])))
+
+    for row in rows:
+        if current is None or row[0] != current[0]:
+            close()
+            current, parts = list(row[:10]), []
+        # Lines of one turn were one paragraph; a new turn starts a new one.
+        parts.append(("\n" if row[12] else " ") + row[11] if parts else row[11])
+    close()
+    return found
+
+
+def extracts(project: Project, theme_id: int, *, participant_id: int | None = None) -> list[Extract]:
+    """Every coded extract of a theme and its descendants, by participant then place."""
+    ids = descendants(project, theme_id)
+    marks = ",".join("?" * len(ids))
+    where = f"c.theme_id IN ({marks})"
+    params: list[Any] = list(ids)
+    if participant_id is not None:
+        where += " AND tr.participant_id = ?"
+        params.append(participant_id)
+    if len(ids) > 900:  # more than SQLite's bound-parameter comfort: a temporary table instead
+        return _extracts_many(project, ids, participant_id)
+    return _extracts_where(project, where, params)
+
+
+def _extracts_many(project: Project, ids: list[int], participant_id: int | None) -> list[Extract]:
+    """`extracts` for a theme with very many themes below it."""
+    wanted = set(ids)
+    coding_ids = [cid for cid, tid in project.conn.execute("SELECT id, theme_id FROM codings") if tid in wanted]
+    found: list[Extract] = []
+    for start in range(0, len(coding_ids), 900):
+        chunk = coding_ids[start : start + 900]
+        where = f"c.id IN ({','.join('?' * len(chunk))})"
+        params: list[Any] = list(chunk)
+        if participant_id is not None:
+            where += " AND tr.participant_id = ?"
+            params.append(participant_id)
+        found.extend(_extracts_where(project, where, params))
+    found.sort(key=lambda e: (e.pseudonym or "", e.transcript, e.transcript_id, e.first_line, e.last_line, e.coding_id))
+    return found
+
+
+def extracts_of_codings(project: Project, coding_ids: Iterable[int]) -> dict[int, Extract]:
+    """The extracts of the given codings, by coding id."""
+    ids = list(coding_ids)
+    result: dict[int, Extract] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for extract in _extracts_where(project, f"c.id IN ({','.join('?' * len(chunk))})", chunk):
+            result[extract.coding_id] = extract
+    return result
+
+
+# ---------------------------------------------------------------------------------- tables
+
+
+def top_level(project: Project) -> str:
+    """The level of a GET in this project's method: `get` (IPA) or `theme` (TA)."""
+    return project.levels[-1]
+
+
+def _themes_raw(project: Project) -> dict[int, dict[str, Any]]:
+    strategy = "strategy" if "strategy" in _columns(project, "themes") else "NULL"
+    rows = project.conn.execute(
+        f"SELECT id, name, parent_id, level, participant_id, description, {strategy} FROM themes"
+    )
+    return {
+        r[0]: {"name": r[1], "parent": r[2], "level": r[3], "participant": r[4], "description": r[5], "strategy": r[6]}
+        for r in rows
+    }
+
+
+def _participant_columns(project: Project) -> tuple[tuple[int, str], ...]:
+    rows = project.conn.execute(
+        "SELECT p.id, p.pseudonym FROM participants p "
+        "WHERE EXISTS (SELECT 1 FROM transcripts t WHERE t.participant_id = p.id) ORDER BY p.pseudonym"
+    )
+    return tuple((r[0], r[1]) for r in rows)
+
+
+def get_table(project: Project) -> GetTable:
+    """The GET table: each GET, what each participant brings to it, recurrence and divergence."""
+    themes = _themes_raw(project)
+    top = top_level(project)
+    gets = sorted((i for i, t in themes.items() if t["level"] == top), key=lambda i: (themes[i]["name"].casefold(), i))
+    get_set = set(gets)
+    # For each theme: (the GET above it or itself, the theme just below that GET on the way).
+    place: dict[int, tuple[int, int | None] | None] = {}
+
+    def locate(theme_id: int) -> tuple[int, int | None] | None:
+        path: list[int] = []  # from the theme up, not including the GET
+        node: int | None = theme_id
+        seen: set[int] = set()
+        answer: tuple[int, int | None] | None = None
+        while node is not None and node not in seen:
+            if node in place:
+                known = place[node]
+                if known is not None:
+                    answer = (known[0], known[1] if known[1] is not None else (path[-1] if path else None))
+                    if known[1] is None and node not in get_set:
+                        answer = None
+                break
+            if node in get_set:
+                place[node] = (node, None)
+                answer = (node, path[-1] if path else None)
+                break
+            seen.add(node)
+            path.append(node)
+            node = themes[node]["parent"] if node in themes else None
+        for step in path:
+            place[step] = answer
+        return place.get(theme_id, answer)
+
+    key_column = "c.key_quote" if "key_quote" in _columns(project, "codings") else "0"
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    for coding_id, theme_id, participant_id, key_quote in project.conn.execute(
+        f"SELECT c.id, c.theme_id, t.participant_id, {key_column} FROM codings c "
+        "JOIN transcripts t ON t.id = c.transcript_id WHERE t.participant_id IS NOT NULL ORDER BY c.id"
+    ):
+        found = place[theme_id] if theme_id in place else locate(theme_id)
+        if found is None:
+            continue
+        get_id, pet_id = found
+        cell = cells.setdefault((get_id, participant_id), {"extracts": 0, "pets": {}, "key": None})
+        cell["extracts"] += 1
+        if pet_id is not None:
+            cell["pets"][pet_id] = cell["pets"].get(pet_id, 0) + 1
+        if key_quote and cell["key"] is None:
+            cell["key"] = coding_id
+    divergences = _divergences(project)
+    keys = [c["key"] for c in cells.values() if c["key"] is not None]
+    keys += [d["coding_id"] for ds in divergences.values() for d in ds if d["coding_id"] is not None]
+    quotes = extracts_of_codings(project, keys) if keys else {}
+    rows: list[GetRow] = []
+    for get_id in gets:
+        theme = themes[get_id]
+        row_cells: dict[int, GetCell] = {}
+        for (gid, pid), cell in cells.items():
+            if gid != get_id:
+                continue
+            pets = tuple(sorted(
+                ((pet, themes[pet]["name"], n) for pet, n in cell["pets"].items()), key=lambda p: (p[1].casefold(), p[0])
+            ))
+            row_cells[pid] = GetCell(pid, pets, cell["extracts"], quotes.get(cell["key"]) if cell["key"] else None)
+        row_divergences = tuple(
+            Divergence(d["id"], get_id, d["participant_id"], d["pseudonym"], d["note"],
+                       quotes.get(d["coding_id"]) if d["coding_id"] is not None else None)
+            for d in divergences.get(get_id, [])
+        )
+        rows.append(GetRow(get_id, theme["name"], theme["description"], theme["strategy"], row_cells, row_divergences))
+    return GetTable(_participant_columns(project), tuple(rows))
+
+
+def _divergences(project: Project) -> dict[int, list[dict[str, Any]]]:
+    if not _columns(project, "divergences"):
+        return {}
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in project.conn.execute(
+        "SELECT d.id, d.theme_id, d.participant_id, p.pseudonym, d.note, d.coding_id FROM divergences d "
+        "JOIN participants p ON p.id = d.participant_id ORDER BY p.pseudonym, d.id"
+    ):
+        found.setdefault(row[1], []).append(
+            {"id": row[0], "participant_id": row[2], "pseudonym": row[3], "note": row[4] or "", "coding_id": row[5]}
+        )
+    return found
+
+
+def divergences(project: Project, theme_id: int) -> list[Divergence]:
+    """The participants marked as running against a GET."""
+    found = _divergences(project).get(theme_id, [])
+    quotes = extracts_of_codings(project, [d["coding_id"] for d in found if d["coding_id"] is not None])
+    return [
+        Divergence(d["id"], theme_id, d["participant_id"], d["pseudonym"], d["note"], quotes.get(d["coding_id"]))
+        for d in found
+    ]
+
+
+def pet_table(project: Project, participant_id: int) -> list[PetRow]:
+    """One participant's PETs (TA: themes), each with its statements (codes) and their extracts."""
+    themes = _themes_raw(project)
+    level = project.levels[1] if len(project.levels) > 2 else project.levels[-1]
+    mine = extracts_all(project, participant_id)
+    by_theme: dict[int, list[Extract]] = {}
+    for extract in mine:
+        by_theme.setdefault(extract.theme_id, []).append(extract)
+    _, children = _tree(project)
+
+    def below(theme_id: int) -> list[Extract]:
+        found, stack, seen = [], [theme_id], {theme_id}
+        while stack:
+            node = stack.pop()
+            found.extend(by_theme.get(node, []))
+            for child in children.get(node, []):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return sorted(found, key=lambda e: (e.transcript_id, e.first_line, e.last_line, e.coding_id))
+
+    rows: list[PetRow] = []
+    for pet_id, theme in sorted(themes.items(), key=lambda item: (item[1]["name"].casefold(), item[0])):
+        if theme["level"] != level:
+            continue
+        scoped = theme["participant"]
+        if scoped is not None and scoped != participant_id:
+            continue
+        statements = []
+        for child in sorted(children.get(pet_id, []), key=lambda c: (themes[c]["name"].casefold(), c)):
+            child_extracts = below(child)
+            if scoped is None and not child_extracts:
+                continue
+            statements.append(PetStatement(child, themes[child]["name"], tuple(child_extracts)))
+        own = tuple(by_theme.get(pet_id, []))
+        if scoped is None and not statements and not own:
+            continue  # a cross-case theme this participant has nothing in
+        rows.append(PetRow(pet_id, theme["name"], theme["description"], theme["strategy"], tuple(statements), own))
+    return rows
+
+
+def extracts_all(project: Project, participant_id: int | None = None) -> list[Extract]:
+    """Every extract of the project, or of one participant."""
+    if participant_id is None:
+        return _extracts_where(project, "1", ())
+    return _extracts_where(project, "tr.participant_id = ?", (participant_id,))
+
+
+# ---------------------------------------------------------------------------------- history
+
+
+def _event_changes(project: Project) -> dict[int, list[dict[str, Any]]] | None:
+    """Row changes by event id from the `event_changes` table, or None where the file has none."""
+    columns = _columns(project, "event_changes")
+    if not columns:
+        return None
+    found: dict[int, list[dict[str, Any]]] = {}
+    for event_id, table, before, after in project.conn.execute(
+        "SELECT event_id, table_name, before, after FROM event_changes ORDER BY id"
+    ):
+        found.setdefault(event_id, []).append({
+            "table": table,
+            "before": json.loads(before) if before else None,
+            "after": json.loads(after) if after else None,
+        })
+    return found
+
+
+def _describe(change: dict[str, Any], theme_id: int, names: dict[int, str]) -> str | None:
+    """What a row change did to the theme, in words; None if it did not touch it."""
+    table, before, after = change["table"], change["before"], change["after"]
+    if table != "themes":
+        return None
+    row = after or before or {}
+    if row.get("id") == theme_id:
+        if before is None:
+            return f"created as {row.get('level')} '{row.get('name')}'"
+        if after is None:
+            return f"deleted '{before.get('name')}'"
+        said = []
+        for key, label in (("name", "renamed"), ("description", "description"), ("level", "level"),
+                           ("colour", "colour"), ("strategy", "strategy")):
+            if before.get(key) != after.get(key):
+                said.append(f"{label}: {before.get(key) or '—'} → {after.get(key) or '—'}"
+                            if key != "description" else "description changed")
+        if before.get("parent_id") != after.get("parent_id"):
+            target = names.get(after.get("parent_id"), "the top") if after.get("parent_id") else "the top"
+            said.append(f"moved under {target}")
+        return "; ".join(said) or None
+    if before is not None and after is not None and before.get("parent_id") != after.get("parent_id"):
+        if after.get("parent_id") == theme_id:
+            return f"'{after.get('name')}' grouped under it"
+        if before.get("parent_id") == theme_id:
+            return f"'{before.get('name')}' moved out"
+    if after is None and before is not None and before.get("parent_id") == theme_id:
+        return f"'{before.get('name')}' below it deleted"
+    return None
+
+
+def theme_history(project: Project, theme_id: int) -> list[HistoryEntry]:
+    """Every change of a theme and of what was grouped under it, oldest first, from the event log."""
+    names = dict(project.conn.execute("SELECT id, name FROM themes"))
+    coders = dict(project.conn.execute("SELECT id, name FROM coders"))
+    table_changes = _event_changes(project)
+    entries: list[HistoryEntry] = []
+    for event_id, at, coder_id, action, payload, state in project.conn.execute(
+        "SELECT id, at, coder_id, action, payload, state FROM events ORDER BY id"
+    ):
+        try:
+            data = json.loads(payload or "{}")
+        except ValueError:
+            data = {}
+        changes = data.get("changes") or (table_changes.get(event_id, []) if table_changes else [])
+        for change in changes:
+            row = change.get("after") or change.get("before") or {}
+            if change.get("table") == "themes" and row.get("id") in names:
+                names.setdefault(row["id"], row.get("name", ""))
+            elif change.get("table") == "themes" and row.get("id") is not None:
+                names[row["id"]] = row.get("name", "")
+        details = tuple(d for d in (_describe(c, theme_id, names) for c in changes) if d)
+        mentioned = data.get("theme_id") == theme_id or theme_id in (data.get("theme_ids") or [])
+        if not details and not mentioned:
+            continue
+        strategy = None
+        for change in changes:
+            after = change.get("after") or {}
+            if change.get("table") == "themes" and after.get("id") == theme_id and after.get("strategy"):
+                before = change.get("before") or {}
+                if before.get("strategy") != after.get("strategy") or before is None:
+                    strategy = after.get("strategy")
+        strategy = strategy or data.get("strategy")
+        entries.append(HistoryEntry(event_id, at, coders.get(coder_id), action, data.get("summary", ""), state,
+                                    strategy, details))
+    return entries
