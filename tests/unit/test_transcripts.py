@@ -533,7 +533,8 @@ def test_docx_sample() -> None:
         # a row merged across both columns appears once
         "Recording paused [name removed] joined\n"
         "Interviewer: And after the rotation ended?\n"
-        "00:12:05 | P11 | It stopped. Nobody owned it.\n"
+        # time | speaker | words: the time becomes the line's timestamp, the speaker its label
+        "P11: It stopped. Nobody owned it.\n"
         "P11: Which is a lesson in itself.\tReally."
     )
     assert [(l.speaker, l.turn_start, l.label_length) for l in parsed.lines] == [
@@ -547,9 +548,10 @@ def test_docx_sample() -> None:
         ("Interviewer", False, 0),
         ("Interviewer", False, 0),
         ("Interviewer", True, 13),
-        ("Interviewer", False, 0),
+        ("P11", True, 5),
         ("P11", True, 5),
     ]
+    assert [line.timestamp for line in parsed.lines] == [None] * 10 + ["00:12:05", None]
     check_lines(parsed.text, parsed.lines, DEFAULT_WIDTH)
 
 

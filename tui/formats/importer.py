@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tui.formats.transcripts import DEFAULT_WIDTH, ParsedTranscript, read_transcript
@@ -27,9 +28,15 @@ def import_file(
     width: int = DEFAULT_WIDTH,
     speaker_pattern: str | None = None,
     title: str | None = None,
+    not_speakers: Sequence[str] = (),
 ) -> Transcript:
-    """Parse one transcript file and store it in one transaction; raise on any problem."""
-    parsed = read_transcript(path, width=check_width(width), speaker_pattern=speaker_pattern)
+    """Parse one transcript file and store it in one transaction; raise on any problem.
+
+    Labels in `not_speakers` start no turn (see `read_transcript`).
+    """
+    parsed = read_transcript(
+        path, width=check_width(width), speaker_pattern=speaker_pattern, not_speakers=not_speakers
+    )
     return store_parsed(project, parsed, path=path, participant=participant, width=width, title=title)
 
 

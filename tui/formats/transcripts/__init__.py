@@ -18,12 +18,14 @@ The modules: `decode` (bytes to text), `speakers` (labels, turns, the participan
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.formats.transcripts.decode import MAX_BYTES, TranscriptError, _error, _read_bytes, decode, normalise_newlines
 from tui.formats.transcripts.docx import MAX_UNZIPPED_BYTES, _docx_blocks, _docx_transcript
 from tui.formats.transcripts.speakers import (
+    HEADER_WORDS,
     MAX_LABEL_CHARS,
     Paragraph,
     _detector,
@@ -39,6 +41,7 @@ from tui.project import Line
 
 __all__ = [
     "DEFAULT_WIDTH",
+    "HEADER_WORDS",
     "MAX_BYTES",
     "SUPPORTED_EXTENSIONS",
     "Paragraph",
@@ -100,10 +103,13 @@ def parse_text(
     encoding: str = "utf-8",
     width: int = DEFAULT_WIDTH,
     speaker_pattern: str | re.Pattern[str] | None = None,
+    not_speakers: Collection[str] = (),
 ) -> ParsedTranscript:
     """Parse already-decoded plain text or Markdown (newlines are normalised here)."""
     text = normalise_newlines(text)
-    paragraphs = split_paragraphs(text, speaker_pattern=speaker_pattern, markdown=source_format == "md")
+    paragraphs = split_paragraphs(
+        text, speaker_pattern=speaker_pattern, markdown=source_format == "md", not_speakers=not_speakers
+    )
     return _build(title, text, paragraphs, width, source_format, encoding, title)
 
 
@@ -112,8 +118,13 @@ def read_transcript(
     *,
     width: int = DEFAULT_WIDTH,
     speaker_pattern: str | None = None,
+    not_speakers: Collection[str] = (),
 ) -> ParsedTranscript:
-    """Read one transcript file and cut it into lines; TranscriptError says why it cannot be."""
+    """Read one transcript file and cut it into lines; TranscriptError says why it cannot be.
+
+    A label in `not_speakers` (compared ignoring case), or one whose first word is in
+    `HEADER_WORDS` (`Date:`, `Setting:`, `Note:` ...), never starts a turn.
+    """
     path = Path(path)
     name = path.name or str(path)
     if width < 1:
@@ -134,13 +145,17 @@ def read_transcript(
     title = path.stem
     source_format = extension[1:]
     if source_format == "docx":
-        text, explicit = _docx_transcript(_docx_blocks(data, name))
-        paragraphs = split_paragraphs(text, speaker_pattern=speaker_pattern, explicit=explicit)
+        text, explicit = _docx_transcript(_docx_blocks(data, name, not_speakers))
+        paragraphs = split_paragraphs(
+            text, speaker_pattern=speaker_pattern, explicit=explicit, not_speakers=not_speakers
+        )
         return _build(title, text, paragraphs, width, "docx", "docx", name)
     text, encoding = decode(data, name)
     if source_format in ("vtt", "srt"):
         cues = _vtt_cues(text) if source_format == "vtt" else _srt_cues(text)
-        text, paragraphs = _subtitle_transcript(cues, detect)
+        text, paragraphs = _subtitle_transcript(cues, detect, not_speakers)
         return _build(title, text, paragraphs, width, source_format, encoding, name)
-    paragraphs = split_paragraphs(text, speaker_pattern=speaker_pattern, markdown=source_format == "md")
+    paragraphs = split_paragraphs(
+        text, speaker_pattern=speaker_pattern, markdown=source_format == "md", not_speakers=not_speakers
+    )
     return _build(title, text, paragraphs, width, source_format, encoding, name)

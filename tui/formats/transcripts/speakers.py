@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 #: The longest speaker label the default pattern accepts.
@@ -25,6 +25,45 @@ class Paragraph:
     turn_start: bool = False
     label_length: int = 0
     cues: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a Word table row already says about the paragraph that starts at an offset.
+
+    With a `speaker`, the paragraph starts that speaker's turn behind a label of `label_length`
+    characters; without one it continues the current turn, or, if `nobody`, belongs to no
+    speaker; with `detect` it is searched for a label like any other paragraph. `timestamp`
+    becomes the timestamp of each of its lines.
+    """
+
+    speaker: str | None = None
+    label_length: int = 0
+    timestamp: str | None = None
+    nobody: bool = False
+    detect: bool = False
+
+
+#: Labels that head a transcript and are not people (`Date: 3 May`, `Setting: the ward office`):
+#: a label whose first word is one of these never starts a turn. Users name more with
+#: `--not-speaker LABEL`.
+HEADER_WORDS: frozenset[str] = frozenset(
+    """date time duration length setting location place venue site mode note notes comment comments
+    interview transcript transcription transcribed transcriber recording recorded audio file
+    source title project study session language keywords summary present attendees""".split()
+)
+
+
+def _fold(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def not_speaker(label: str, not_speakers: Collection[str] = ()) -> bool:
+    """Whether `label` is a header label (its first word in HEADER_WORDS) or one the user named."""
+    folded = _fold(label)
+    if not folded:
+        return False
+    return folded.split()[0] in HEADER_WORDS or folded in {_fold(name) for name in not_speakers}
 
 
 #: A word of a label: starts with a letter or digit; may hold . ' ’ - inside.
@@ -156,12 +195,14 @@ def split_paragraphs(
     *,
     speaker_pattern: str | re.Pattern[str] | None = None,
     markdown: bool = False,
-    explicit: dict[int, tuple[str | None, int]] | None = None,
+    explicit: dict[int, Known] | None = None,
+    not_speakers: Collection[str] = (),
 ) -> list[Paragraph]:
     """Find the non-blank paragraphs of `text` and the speaker of each.
 
-    `explicit` maps the offset where a paragraph starts to a (speaker, label length) that is
-    already known (Word table rows, subtitle cues); other paragraphs are searched for a label.
+    `explicit` maps the offset where a paragraph starts to what is already known of it (Word
+    table rows); other paragraphs are searched for a label. A label that `not_speaker` refuses
+    (`Date:`, or one in `not_speakers`) gives its paragraph no speaker and leaves the turn open.
     """
     detect = _detector(speaker_pattern, markdown)
     explicit = explicit or {}
@@ -175,26 +216,29 @@ def split_paragraphs(
         body_end = end
         while text[body_end - 1].isspace():
             body_end -= 1
-        if start in explicit:
-            known_speaker, label_length = explicit[start]
-            label_length = max(0, label_length - (body_start - start))
-            if known_speaker is None:
-                paragraphs.append(Paragraph(body_start, body_end, speaker))
+        known = explicit.get(start, Known(detect=True))
+        cues = ((body_start, known.timestamp),) if known.timestamp is not None else ()
+        if not known.detect:
+            if known.speaker is not None:
+                speaker = known.speaker
+                label_length = max(0, known.label_length - (body_start - start))
+                paragraphs.append(Paragraph(body_start, body_end, speaker, True, label_length, cues))
             else:
-                speaker = known_speaker
-                paragraphs.append(Paragraph(body_start, body_end, speaker, True, label_length))
+                paragraphs.append(Paragraph(body_start, body_end, None if known.nobody else speaker, cues=cues))
             continue
         para = text[start:end]
         if markdown and speaker_pattern is None and _HEADING.match(para, body_start - start):
             speaker = None
-            paragraphs.append(Paragraph(body_start, body_end, None))
+            paragraphs.append(Paragraph(body_start, body_end, None, cues=cues))
             continue
         found = detect(para, body_start - start)
         if found is None:
-            paragraphs.append(Paragraph(body_start, body_end, speaker))
+            paragraphs.append(Paragraph(body_start, body_end, speaker, cues=cues))
+        elif not_speaker(found[0], not_speakers):
+            paragraphs.append(Paragraph(body_start, body_end, None, cues=cues))
         else:
             speaker, label_length = found
-            paragraphs.append(Paragraph(body_start, body_end, speaker, True, label_length))
+            paragraphs.append(Paragraph(body_start, body_end, speaker, True, label_length, cues))
     return paragraphs
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
-from tui.formats.transcripts.speakers import Detector, Paragraph, _paragraph_spans
+from tui.formats.transcripts.speakers import Detector, Paragraph, _paragraph_spans, not_speaker
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}")
@@ -83,19 +83,23 @@ def _srt_cues(text: str) -> Iterator[tuple[str, list[tuple[str | None, str]]]]:
 def _subtitle_transcript(
     cues: Iterator[tuple[str, list[tuple[str | None, str]]]],
     detect: Detector,
+    not_speakers: Collection[str] = (),
 ) -> tuple[str, list[Paragraph]]:
     """Join cues into turns, one paragraph `Speaker: words` per turn, with cue timestamps."""
     turns: list[tuple[str | None, list[tuple[str, str]]]] = []  # speaker, [(timestamp, words)]
     for timestamp, segments in cues:
         for speaker, words in segments:
+            nobody = False
             if speaker is None:
                 found = detect(words, 0)
-                if found is not None:
+                if found is not None and not_speaker(found[0], not_speakers):
+                    nobody = True  # `Note: ...` is no one's: a paragraph of its own, without a speaker
+                elif found is not None:
                     speaker = found[0]
                     words = words[found[1] :].strip()
                     if not words:
                         continue
-            if turns and (speaker is None or speaker == turns[-1][0]):
+            if turns and not nobody and (speaker is None or speaker == turns[-1][0]):
                 turns[-1][1].append((timestamp, words))
             else:
                 turns.append((speaker, [(timestamp, words)]))
