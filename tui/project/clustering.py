@@ -76,8 +76,10 @@ class ClusteringMixin:
         return found
 
     def _check_not_below(self, theme: Theme, target: Theme) -> None:
+        if theme.id == target.id:
+            raise _error(f"'{theme.name}' cannot go under itself")
         if theme.id in self._ancestors(target.id):
-            raise _error(f"'{theme.name}' cannot go under '{target.name}': that is {theme.name} itself or below it")
+            raise _error(f"'{theme.name}' cannot go under '{target.name}', which is below it")
 
     def _check_name_free(self, name: str, parent_id: int | None, participant_id: int | None, moving: int) -> None:
         row = self.conn.execute(
@@ -90,7 +92,8 @@ class ClusteringMixin:
 
     def _scoped(self, level: str) -> bool:
         """Whether themes of this level belong to one participant (IPA statements and PETs)."""
-        return self.method == "ipa" and level != self.levels[-1]  # type: ignore[attr-defined]
+        case_levels = getattr(model, "CASE_LEVELS", {"ipa": ("statement", "pet")})
+        return level in case_levels.get(self.method, ())  # type: ignore[attr-defined]
 
     def _check_under(self, theme: Theme, target: Theme, *, verb: str) -> None:
         """May `theme` go under `target`? Raise with the reason if not."""
@@ -426,7 +429,21 @@ class ClusteringMixin:
             return None
         cases = ", ".join(still_open[:6]) + (" …" if len(still_open) > 6 else "")
         summary = f"looked across cases ({where}) while {_plural(len(still_open), 'case')} still open: {cases}"
-        with self.action(LOOK_ACROSS, summary, undoable=False):  # type: ignore[attr-defined]
-            pass
+        # A plain record, not an action: it changes no row, so it must neither be undone nor end
+        # the undo history (an action that cannot be undone would).
+        import json
+        import sqlite3
+
+        from tui.project.db import describe_sqlite_error, transaction
+
+        try:
+            with transaction(self.conn):
+                self.conn.execute(
+                    "INSERT INTO events (at, coder_id, action, payload, state) VALUES (?, ?, ?, ?, 'final')",
+                    (_now(), self._current_coder_id(), LOOK_ACROSS,  # type: ignore[attr-defined]
+                     json.dumps({"summary": summary, "changes": []}, ensure_ascii=False)),
+                )
+        except sqlite3.Error as error:
+            raise _error(describe_sqlite_error(self.path, error)) from None  # type: ignore[attr-defined]
         return (f"Looking across cases before every case is done ({cases} still open). "
                 "That is allowed; it is noted in the history.")
