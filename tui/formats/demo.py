@@ -10,7 +10,7 @@ from typing import Any
 
 from tui.formats.importer import import_file
 from tui.project.model import Line
-from tui.project.store import Project, ProjectError
+from tui.project import Project, ProjectError
 
 
 def demo_dir() -> Path:
@@ -62,40 +62,63 @@ def _load_study(project: Project, study: dict[str, Any], source: Path) -> None:
         transcript = import_file(project, source / entry["file"], participant=pseudonym)
         transcripts[pseudonym] = transcript.id
         attributes = entry.get("attributes") or {}
-        if attributes:
-            with project.action("participant.attributes", f"describe {pseudonym}", undoable=False):
-                project.conn.execute(
-                    "UPDATE participants SET attributes = ? WHERE pseudonym = ?",
-                    (json.dumps(attributes, ensure_ascii=False), pseudonym),
-                )
+        if attributes and transcript.participant_id is not None:
+            project.set_participant_attributes(transcript.participant_id, attributes)
     participants = {p.pseudonym: p.id for p in project.participants()}
     theme_ids: dict[str, int] = {}
 
-    def add_themes(nodes: list[dict[str, Any]], parent: int | None) -> None:
+    # Every theme is made on its own first, then grouped upward as a researcher would: statements
+    # into PETs, PETs into GETs, each grouping with its strategy, so each GET's history says how
+    # it came to be.
+    def add_themes(nodes: list[dict[str, Any]]) -> None:
         for node in nodes:
             theme = project.create_theme(
-                node["name"], level=node.get("level"), parent_id=parent,
+                node["name"], level=node.get("level"),
                 participant_id=participants.get(node.get("participant", "")),
                 description=node.get("description", ""),
             )
             theme_ids[theme.name] = theme.id
-            add_themes(node.get("children", []), theme.id)
+            add_themes(node.get("children", []))
 
-    add_themes(study.get("themes", []), None)
+    def group_themes(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            children = node.get("children", [])
+            group_themes(children)
+            if children:
+                project.group([theme_ids[c["name"]] for c in children], into_id=theme_ids[node["name"]],
+                              strategy=node.get("strategy"))
+
+    themes = study.get("themes", [])
+    add_themes(themes)
+    group_themes(themes)
     for coding in study.get("codings", []):
-        first, last = _locate(project, transcripts[coding["participant"]], coding["quote"])
-        project.tag(transcripts[coding["participant"]], first, last, theme_ids[coding["theme"]])
+        tid = transcripts[coding["participant"]]
+        first, last = _locate(project, tid, coding["quote"])
+        made = project.tag(tid, first, last, theme_ids[coding["theme"]])
+        if coding.get("key_quote"):
+            project.mark_key_quote(made.id)
     for note in study.get("notes", []):
         first, last = _locate(project, transcripts[note["participant"]], note["quote"])
         project.add_note(transcripts[note["participant"]], first, last, note["kind"], note["body"])
+    for divergence in study.get("divergences", []):
+        tid = transcripts[divergence["participant"]]
+        first, last = _locate(project, tid, divergence["quote"])
+        quote = next((c.id for c in project.codings(tid) if c.first_line <= first and c.last_line >= last), None)
+        project.mark_divergence(theme_ids[divergence["get"]], participants[divergence["participant"]], quote,
+                                divergence.get("note", ""))
     for memo in study.get("memos", []):
-        project.add_memo(memo["title"], memo.get("body", ""))
+        about = {"theme_id": theme_ids[memo["on"]]} if memo.get("on") else {}
+        project.add_memo(memo["title"], memo.get("body", ""), stage=memo.get("stage"),
+                         created_at=memo.get("date"), **about)
+    for entry in study.get("participants", []):
+        if entry.get("case_done"):
+            project.mark_case_done(participants[entry["pseudonym"]])
     # The demo's own building is not something a newcomer should be able to undo.
-    project.conn.execute("UPDATE events SET state = 'final' WHERE state = 'done'")
+    project.seal_history()
 
 
 def _locate(project: Project, transcript_id: int, quote: str) -> tuple[int, int]:
-    text = project.transcript(transcript_id).text
+    text = project.transcript_text(transcript_id)
     start = text.find(quote)
     if start < 0:
         raise ProjectError(f"demo study: quote not found in transcript {transcript_id}: {quote[:40]}…")
