@@ -547,9 +547,14 @@ def _describe(change: dict[str, Any], theme_id: int, names: dict[int, str]) -> s
     return None
 
 
+#: The actions that build the tree: their changes below a theme are part of its history.
+_GROUPINGS = ("theme.group", "theme.move", "theme.merge")
+
+
 def theme_history(project: Project, theme_id: int) -> list[HistoryEntry]:
-    """Every change of a theme and of what was grouped under it, oldest first, from the event log."""
+    """Every change of a theme, and every grouping, move and merge below it, oldest first, from the event log."""
     names = dict(project.conn.execute("SELECT id, name FROM themes"))
+    below = set(descendants(project, theme_id)) - {theme_id}
     coders = dict(project.conn.execute("SELECT id, name FROM coders"))
     table_changes = _event_changes(project)
     entries: list[HistoryEntry] = []
@@ -568,8 +573,14 @@ def theme_history(project: Project, theme_id: int) -> list[HistoryEntry]:
             elif change.get("table") == "themes" and row.get("id") is not None:
                 names[row["id"]] = row.get("name", "")
         details = tuple(d for d in (_describe(c, theme_id, names) for c in changes) if d)
-        mentioned = data.get("theme_id") == theme_id or theme_id in (data.get("theme_ids") or [])
-        if not details and not mentioned:
+        if not details and action in _GROUPINGS:
+            # A grouping, move or merge of the themes below it is part of how this theme came to be.
+            touched = {
+                (c.get("after") or {}).get("parent_id") for c in changes if c.get("table") == "themes"
+            } | {(c.get("before") or {}).get("parent_id") for c in changes if c.get("table") == "themes"}
+            if touched & below:
+                details = ("below it",)
+        if not details:
             continue
         strategy = None
         for change in changes:
@@ -578,6 +589,12 @@ def theme_history(project: Project, theme_id: int) -> list[HistoryEntry]:
                 before = change.get("before") or {}
                 if before.get("strategy") != after.get("strategy") or before is None:
                     strategy = after.get("strategy")
+        if strategy is None and action == "theme.group":
+            for change in changes:
+                after, before = change.get("after") or {}, change.get("before") or {}
+                if change.get("table") == "themes" and after.get("strategy") and before.get("strategy") != after.get("strategy"):
+                    strategy = after["strategy"]
+                    break
         strategy = strategy or data.get("strategy")
         entries.append(HistoryEntry(event_id, at, coders.get(coder_id), action, data.get("summary", ""), state,
                                     strategy, details))
