@@ -170,8 +170,11 @@ def test_theme_history_tells_how_a_get_came_to_be(study: Study) -> None:
     history = analysis.theme_history(project, study.themes["Belonging"])
     summaries = [h.summary for h in history]
     assert summaries[0].startswith("create theme Belonging")
-    grouping = next(h for h in history if h.action == "theme.group")
+    grouping = next(h for h in history if h.action == "theme.group" and "into GET" in h.summary)
     assert grouping.strategy == "abstraction"
+    # The PET's own grouping, made before it joined the GET, is part of the GET's story too.
+    below = next(h for h in history if "new PET Outside looking in" in h.summary)
+    assert below.strategy == "polarisation" and below.details == ("below it",)
     assert "'Outside looking in' grouped under it" in grouping.details
     assert any("renamed: Belonging → Belonging on the ward" in d for h in history for d in h.details)
     pet_history = analysis.theme_history(project, pet.id)
