@@ -64,9 +64,18 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """margin import"""
+    from tui.formats.exchange import import_exchange_files, is_refi
     from tui.formats.importer import check_width, import_file
 
     check_width(args.width)
+    if any(is_refi(name) for name in args.files):
+        if not all(is_refi(name) for name in args.files):
+            raise UsageError("import .qdpx and .qdc files on their own, not with transcripts")
+        failures = import_exchange_files(
+            args.project, args.files, coder=_coder(args), overwrite=args.overwrite, width=args.width,
+            say=lambda line: print(_printable(line)), complain=lambda e: print(f"margin: {_printable(e)}", file=sys.stderr),
+        )
+        return 1 if failures else 0
     if args.title and len(args.files) > 1:
         raise UsageError("--title names one transcript: import one file at a time with it")
     if args.participant is not None and not args.participant.strip():
@@ -96,6 +105,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f"margin participant {args.project} '{transcript.title}' P01 --rename"
                 ))
     return 1 if failures else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """margin export"""
+    from tui.formats.exchange import export_project
+
+    with Project.open(Path(args.project), readonly=True) as project:
+        try:
+            written = export_project(project, args.format, Path(args.output), what=args.what, force=args.force)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    print(_printable(f"wrote {written} ({args.format})"))
+    return 0
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -303,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the study's title (default: the file name)")
     coder(p)
 
-    p = command("import", cmd_import, "import transcripts (.txt .md .docx .vtt .srt), each all or nothing",
+    p = command("import", cmd_import, "import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc), each all or nothing",
                 "margin import study.margin interviews/P07.docx --participant P07")
     p.add_argument("project", metavar="PROJECT")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -311,7 +333,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=DEFAULT_WIDTH, metavar="N", help=f"wrap lines at N characters (default {DEFAULT_WIDTH})")
     p.add_argument("--speaker-pattern", metavar="REGEX", help="regex with a group (?P<speaker>...) that starts a turn")
     p.add_argument("--title", help="the transcript's title (default: the file name without extension)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="for .qdpx/.qdc: replace rows the project has with the file's where they differ")
     coder(p)
+
+    p = command("export", cmd_export, "export the project: REFI-QDA (qdpx, qdc), a report (md, html, docx) or csv",
+                "margin export study.margin --format docx --output analysis.docx")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--format", required=True, choices=("qdpx", "qdc", "md", "html", "docx", "csv"))
+    p.add_argument("--what", metavar="WHAT",
+                   help="csv: codings (default) or codebook; md/html/docx: summary (default), transcripts or all")
+    p.add_argument("--output", required=True, metavar="PATH", help="the file to write (not replaced unless --force)")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
 
     p = command("tag", cmd_tag, "tag lines of a transcript with a theme (created if missing)",
                 "margin tag study.margin P07 12-15 'Sense of belonging'")
