@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tui.app import MarginApp  # noqa: E402
 from tui.formats.importer import import_file  # noqa: E402
-from tui.project.store import Project  # noqa: E402
+from tui.project import Project  # noqa: E402
 from tui.widgets.transcript_view import TranscriptView  # noqa: E402
 
 WORDS = (

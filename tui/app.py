@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 from tui.config import save_config
-from tui.project.store import Project, ProjectError
+from tui.project import Project, ProjectError
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
 from tui.screens.prompt import PromptScreen
@@ -92,10 +92,11 @@ class MarginApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed in a burst after one that opened a dialog go to the dialog, in order."""
-        if isinstance(event, events.Key) and event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and event.is_forwarded:
             origin = getattr(event, "margin_screen", None)
             if origin is not None and origin is not self.screen and not isinstance(self.screen, CommandPalette):
-                self.post_message(events.Key(event.key, event.character))
+                again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+                self.post_message(again)
                 return
         await super().on_event(event)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +17,7 @@ from tui import __version__
 from tui.config import saved_coder
 from tui.formats.transcripts import DEFAULT_WIDTH, TranscriptError, compile_speaker_pattern
 from tui.project.model import LEVEL_LABELS, METHODS, span_text
-from tui.project.store import Project, ProjectError, describe_sqlite_error, parse_line_range
+from tui.project import Project, ProjectError, StorageError, describe_sqlite_error, parse_line_range
 
 DEMO_PATH = "margin-demo.margin"
 
@@ -92,6 +91,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 transcript = import_file(
                     project, Path(name), participant=args.participant, width=args.width,
                     speaker_pattern=args.speaker_pattern, title=args.title,
+                    not_speakers=args.not_speaker,
                 )
             except (TranscriptError, ProjectError) as error:
                 failures += 1
@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if transcript.participant_id and not args.participant:
                 print(_printable(
                     f"  participant '{who}' was taken from the file; if it is not a pseudonym: "
-                    f"margin participant {args.project} '{transcript.title}' P01 --rename"
+                    f"margin participant {args.project} '{transcript.title}' {project.next_pseudonym()} --rename"
                 ))
     return 1 if failures else 0
 
@@ -128,26 +128,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     with _open(args) as project:
         transcript = project.find_transcript(args.transcript)
-        theme = project.find_theme(args.theme)
-        name, parent_id = args.theme, None
-        if theme is None and "/" in args.theme:
-            # A path whose last part is new: the new theme goes under the parent the path names.
-            parent_ref, name = (part.strip() for part in args.theme.rsplit("/", 1))
-            parent = project.find_theme(parent_ref)
-            if parent is None or not name:
-                raise ProjectError(f"no theme '{parent_ref}' to put '{name}' under; create the parent first")
-            parent_id = parent.id
-        if theme is None:
-            level = args.level or project.levels[0]
-            # IPA statements and PETs belong to one participant; GETs and TA themes are cross-case.
-            scoped = transcript.participant_id if project.method == "ipa" and level in ("statement", "pet") else None
-            coding = project.tag_with_new_theme(
-                transcript.id, first, last, name, level=level, participant_id=scoped, parent_id=parent_id
-            )
-            created = " (new theme)"
-        else:
-            coding = project.tag(transcript.id, first, last, theme.id)
-            created = ""
+        coding, made = project.tag_by_name(transcript.id, first, last, args.theme, level=args.level)
+        created = " (new theme)" if made else ""
         theme = project.theme(coding.theme_id)
         print(_printable(f"tagged {transcript.title} {span_text(first, last)} with '{theme.name}'{created}"))
     return 0
@@ -203,7 +185,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
         transcripts = project.transcripts()
         print(
-            f"{args.project}: ok (schema version {project.conn.execute('PRAGMA user_version').fetchone()[0]}, "
+            f"{args.project}: ok (schema version {project.schema_version}, "
             f"{len(project.participants())} participants, {len(transcripts)} transcripts, "
             f"{sum(t.line_count for t in transcripts)} lines, {len(project.themes())} themes, "
             f"{len(project.codings())} codings)"
@@ -235,6 +217,111 @@ def cmd_participant(args: argparse.Namespace) -> int:
             return 0
         project.set_transcript_participant(transcript.id, args.pseudonym)
     print(_printable(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}"))
+    return 0
+
+
+def _theme_ref(project: Project, ref: str) -> "Theme":
+    """The theme a THEME argument names, or ProjectError saying there is none."""
+    theme = project.find_theme(ref)
+    if theme is None:
+        raise ProjectError(f"no theme '{ref}' (margin themes {project.path} lists them)")
+    return theme
+
+
+def cmd_group(args: argparse.Namespace) -> int:
+    """margin group"""
+    with _open(args) as project:
+        themes = [_theme_ref(project, ref) for ref in args.themes]
+        into = project.find_theme(args.into)
+        if into is None and args.level is None and len({t.level for t in themes}) != 1:
+            raise UsageError("the themes are of different levels: say the new theme's level with --level")
+        target = project.group(
+            [t.id for t in themes], into_id=into.id if into else None, new_name=None if into else args.into,
+            level=None if into else args.level, strategy=args.strategy,
+        )
+        how = f" by {target.strategy}" if target.strategy else ""
+        new = "" if into else " (new)"
+        print(_printable(f"grouped {len(themes)} into {LEVEL_LABELS.get(target.level, target.level)} "
+                         f"'{target.name}'{new}{how}"))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    """margin move"""
+    with _open(args) as project:
+        theme = _theme_ref(project, args.theme)
+        top = args.under.strip().casefold() in ("", "/", "top")
+        under = None if top else _theme_ref(project, args.under)
+        project.move(theme.id, under.id if under else None)
+        print(_printable(f"moved '{theme.name}' {'to the top' if under is None else f'under {under.name!r}'}"))
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    """margin rename"""
+    with _open(args) as project:
+        theme = _theme_ref(project, args.theme)
+        renamed = project.update_theme(theme.id, name=args.name)
+        print(_printable(f"renamed '{theme.name}' to '{renamed.name}'"))
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """margin merge"""
+    with _open(args) as project:
+        theme = _theme_ref(project, args.theme)
+        into = _theme_ref(project, args.into)
+        merged = project.merge(theme.id, into.id)
+        print(_printable(f"merged '{theme.name}' into '{merged.name}'"))
+    return 0
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    """margin memo"""
+    from tui.project.model import STAGES
+
+    if args.stage is not None and args.stage not in STAGES:
+        raise UsageError(f"unknown stage '{args.stage}': choose one of {', '.join(STAGES)}")
+    with _open(args, readonly=args.action == "list") as project:
+        subject: dict[str, int] = {}
+        if args.on:
+            theme = project.find_theme(args.on)
+            participant = project.find_participant(args.on)
+            if theme is not None:
+                subject["theme_id"] = theme.id
+            elif participant is not None and args.action == "list":
+                subject["participant_id"] = participant.id
+            else:
+                try:
+                    subject["transcript_id"] = project.find_transcript(args.on).id
+                except ProjectError:
+                    if participant is None:
+                        raise ProjectError(f"no theme, transcript or participant '{args.on}'") from None
+                    subject["participant_id"] = participant.id
+        if args.action == "add":
+            if not args.title:
+                raise UsageError("margin memo add needs --title")
+            body = args.text if args.text is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
+            memo = project.add_memo(args.title, body, stage=args.stage, **subject)
+            print(_printable(f"memo {memo.id} '{memo.title}' saved"))
+            return 0
+        memos = [
+            m for m in project.memos()
+            if all(getattr(m, key) == value for key, value in subject.items())
+            and (args.stage is None or m.stage == args.stage)
+        ]
+        if args.json:
+            print(json.dumps([
+                {"id": m.id, "guid": m.guid, "title": m.title, "body": m.body, "stage": m.stage,
+                 "created_at": m.created_at, "participant_id": m.participant_id,
+                 "transcript_id": m.transcript_id, "theme_id": m.theme_id, "coding_id": m.coding_id}
+                for m in memos
+            ], indent=2, ensure_ascii=False))
+            return 0
+        if not memos:
+            print("no memos")
+        for memo in memos:
+            print(_printable(f"{memo.created_at[:10]}  [{memo.stage or '-'}]  {memo.title}"))
     return 0
 
 
@@ -332,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--participant", metavar="NAME", help="the participant's pseudonym (default: found in the file)")
     p.add_argument("--width", type=int, default=DEFAULT_WIDTH, metavar="N", help=f"wrap lines at N characters (default {DEFAULT_WIDTH})")
     p.add_argument("--speaker-pattern", metavar="REGEX", help="regex with a group (?P<speaker>...) that starts a turn")
+    p.add_argument("--not-speaker", action="append", default=[], metavar="LABEL",
+                   help="a label such as 'Observer' that starts no turn (repeatable; Date:, Setting:, Note: ... never do)")
     p.add_argument("--title", help="the transcript's title (default: the file name without extension)")
     p.add_argument("--overwrite", action="store_true",
                    help="for .qdpx/.qdc: replace rows the project has with the file's where they differ")
@@ -375,6 +464,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rename", action="store_true",
                    help="rename the transcript's participant instead (say, a real name from a VTT voice)")
     coder(p)
+
+    p = command("group", cmd_group, "group themes under one theme: statements into a PET, PETs into a GET",
+                "margin group study.margin 'Standing in the corner' 'Taking up space' --into 'From observer to "
+                "contributor' --strategy abstraction")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("themes", nargs="+", metavar="THEME", help="the themes to group (name or path)")
+    p.add_argument("--into", required=True, metavar="PARENT", help="an existing theme, or the name of a new one")
+    p.add_argument("--strategy", metavar="S",
+                   help="how the grouping was made: abstraction, subsumption, polarisation, numeration, "
+                        "function or contextualisation")
+    p.add_argument("--level", help="level of a new PARENT (default: the level above the grouped themes)")
+    coder(p)
+
+    p = command("move", cmd_move, "move a theme under another (or to the top with --under top)",
+                "margin move study.margin 'Being known by name' --under 'Writing together'")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("theme", metavar="THEME")
+    p.add_argument("--under", required=True, metavar="PARENT", help="the new parent, or 'top'")
+    coder(p)
+
+    p = command("rename", cmd_rename, "rename a theme", "margin rename study.margin 'Belonging' 'Feeling part of the team'")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("theme", metavar="THEME")
+    p.add_argument("name", metavar="NAME")
+    coder(p)
+
+    p = command("merge", cmd_merge, "merge a theme into another of its level; its codings, themes and memos follow",
+                "margin merge study.margin 'Feeling lost' --into 'Standing in the corner'")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("theme", metavar="THEME")
+    p.add_argument("--into", required=True, metavar="THEME")
+    coder(p)
+
+    p = command("memo", cmd_memo, "add a memo or journal entry, or list memos",
+                "margin memo study.margin add --title 'After P03' --stage PETs --text 'Felt protective of P03.'")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("action", choices=("add", "list"))
+    p.add_argument("--on", metavar="THEME|TRANSCRIPT|PARTICIPANT", help="what the memo is about (default: the project)")
+    p.add_argument("--stage", metavar="STAGE",
+                   help="reading, 'exploratory notes', statements, PETs, GETs or 'writing up'")
+    p.add_argument("--title", help="the memo's title (add)")
+    p.add_argument("--text", help="the memo's text (add; default: read from standard input when piped)")
+    p.add_argument("--json", action="store_true", help="print JSON (list)")
+    coder(p)
     return parser
 
 
@@ -402,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ProjectError, TranscriptError) as error:
         print(f"margin: {_printable(str(error))}", file=sys.stderr)
         return 1
-    except sqlite3.Error as error:
+    except StorageError as error:
         print(f"margin: {_printable(describe_sqlite_error(Path(getattr(args, 'project', '?')), error))}", file=sys.stderr)
         return 1
     except OSError as error:

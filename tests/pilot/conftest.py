@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 
 from tui.formats.demo import build_demo
 from tui.formats.transcripts import parse_text
-from tui.project.store import Project
+from tui.project import Project
 
 #: Sixty short turns, one line each (every one is shorter than the 72-character wrap width), so
 #: turn N is line N. "ward" ends every seventh line from line 3 on: 3, 10, 17, ..., 59.

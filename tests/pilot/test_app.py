@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import MarginApp
-from tui.project.store import Project
+from tui.project import Project
 from tui.screens.help import HelpScreen
 from tui.screens.note_editor import NoteEditor
 from tui.screens.project_screen import ProjectScreen

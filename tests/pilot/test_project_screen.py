@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.app import MarginApp
 from tui.formats.transcripts import parse_text
-from tui.project.store import Project
+from tui.project import Project
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
 from tui.screens.prompt import PromptScreen

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from tui.app import MarginApp
 from tui.project.model import Line
-from tui.project.store import Project
+from tui.project import Project
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen

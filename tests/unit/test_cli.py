@@ -23,7 +23,7 @@ import pytest
 
 from tui import __version__, cli
 from tui.project import schema
-from tui.project.store import Project
+from tui.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 IMPORT = ROOT / "fixtures" / "import"
@@ -272,9 +272,11 @@ def test_import_every_format_stores_lines_that_are_slices_of_the_text(
     tid = transcript_id(project, sample.stem)
     count = assert_lines_are_slices(project, tid)
     pseudonym = IMPORT_SAMPLES[sample]
+    # The hint offers the first pseudonym nobody has yet (the file's own participant has one now).
+    free = next(f"P{n:02d}" for n in range(1, 100) if f"P{n:02d}".casefold() != pseudonym.casefold())
     hint = (
         f"  participant '{pseudonym}' was taken from the file; if it is not a pseudonym: "
-        f"margin participant {project} '{sample.stem}' P01 --rename\n"
+        f"margin participant {project} '{sample.stem}' {free} --rename\n"
     )
     assert out == f"imported {sample}: '{sample.stem}', {count} lines, {pseudonym}\n" + (hint if pseudonym != "no participant yet" else "")
     ((pid, source, fmt, width),) = query(
@@ -743,7 +745,11 @@ def test_themes_tree(study: Path, capsys: pytest.CaptureFixture[str], tree: dict
 
 def test_themes_json(study: Path, capsys: pytest.CaptureFixture[str], tree: dict[str, int]) -> None:
     run(capsys, "tag", study, "P01", "3-4", "Fear of being wrong in print")
-    run(capsys, "tag", study, "zoom", "2", "Fear of being wrong in print")
+    run(capsys, "tag", study, "P01", "9", "Fear of being wrong in print")
+    # P01's statement cannot code another participant's transcript: each case keeps its own.
+    code, _, err = run(capsys, "tag", study, "zoom", "2", "Fear of being wrong in print")
+    assert code == 1 and "another participant's case" in err
+    run(capsys, "tag", study, "zoom", "2", "Identity maturation")
     code, out, _ = run(capsys, "themes", study, "--json")
     assert code == 0
     data = {item["id"]: item for item in json.loads(out)}
@@ -754,7 +760,8 @@ def test_themes_json(study: Path, capsys: pytest.CaptureFixture[str], tree: dict
     assert statement["level"] == "statement"
     assert statement["parent_id"] == tree["exposure_a"]
     assert statement["participant"] == "P01"
-    assert (statement["extracts"], statement["participants"]) == (2, 2)
+    assert (statement["extracts"], statement["participants"]) == (2, 1)
+    assert (data[tree["identity"]]["extracts"], data[tree["identity"]]["participants"]) == (3, 2)
     assert data[tree["identity"]]["participant"] is None
     assert data[tree["identity"]]["parent_id"] is None
     assert data[tree["exposure_b"]]["path"] == "Learning community/Exposure"

@@ -14,7 +14,7 @@ import pytest
 from tui import cli
 from tui.formats import demo
 from tui.formats.demo import build_demo, demo_dir
-from tui.project.store import Project, ProjectError
+from tui.project import Project, ProjectError
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDY = json.loads((ROOT / "fixtures" / "demo" / "study.json").read_text(encoding="utf-8"))
@@ -61,8 +61,9 @@ def test_five_long_transcripts_with_their_participants(built: Project) -> None:
         pseudonym = pseudonyms[transcript.participant_id]
         assert transcript.source == expected[pseudonym]["file"]
         assert transcript.line_count >= 150, (transcript.title, transcript.line_count)
+        text = built.transcript_text(transcript.id)
         for line in built.lines(transcript.id):
-            assert line.text == transcript.text[line.start : line.end]
+            assert line.text == text[line.start : line.end]
             assert 0 < len(line.text) <= 72
     for participant in built.participants():
         assert participant.attributes == expected[participant.pseudonym]["attributes"]

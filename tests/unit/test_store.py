@@ -12,7 +12,8 @@ import pytest
 
 from tui.project import schema
 from tui.project.model import Line
-from tui.project.store import Project, ProjectError, parse_line_range, read_header
+from tui.project import Project, ProjectError, parse_line_range
+from tui.project.db import read_header
 
 TEXT = (
     "Interviewer: How did the bulletin start?\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.formats.transcripts import DEFAULT_WIDTH, ParsedTranscript, read_transcript
 from tui.project.model import Transcript
-from tui.project.store import Project, ProjectError
+from tui.project import Project, ProjectError
 
 MAX_WIDTH = 1000
 MIN_WIDTH = 20
@@ -53,7 +53,7 @@ def store_parsed(
     title = (title or parsed.title).strip()
     if not title:
         raise ProjectError(f"{path.name}: a transcript needs a title")
-    if any(t.title == title for t in project.transcripts()):
+    if project.has_transcript_titled(title):
         raise ProjectError(
             f"{path.name}: the project already has a transcript titled '{title}' "
             "(to keep both, rename the file or import it with --title)"

@@ -1,6 +1,6 @@
 """The nouns of a margin project, as plain frozen dataclasses.
 
-Nothing here touches SQLite or the screen: `tui.project.store` builds these from rows, and the
+Nothing here touches SQLite or the screen: the modules of `tui.project` build these from rows, and the
 UI only ever reads them.
 """
 
@@ -31,10 +31,38 @@ LEVEL_LABELS: dict[str, str] = {
 
 METHODS: tuple[str, ...] = tuple(LEVELS)
 
+#: The levels whose themes belong to one participant (a case) in each method.
+CASE_LEVELS: dict[str, tuple[str, ...]] = {"ipa": ("statement", "pet"), "ta": ()}
+
+#: The stages of an analysis a journal entry is labelled with, in order.
+STAGES: tuple[str, ...] = ("reading", "exploratory notes", "statements", "PETs", "GETs", "writing up")
+
+#: How a theme was formed from what it groups (Smith, Flowers and Larkin's strategies).
+STRATEGIES: tuple[str, ...] = (
+    "abstraction", "subsumption", "polarisation", "numeration", "function", "contextualisation",
+)
+
 
 def span_text(first: int, last: int) -> str:
     """`line 12` or `lines 12-15`, as a researcher cites them."""
     return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def parse_line_range(text: str) -> tuple[int, int]:
+    """Parse `12` or `12-15` into (first, last); raise ValueError with a readable message."""
+    parts = text.strip().split("-")
+    try:
+        if len(parts) == 1:
+            first = last = int(parts[0])
+        elif len(parts) == 2:
+            first, last = int(parts[0]), int(parts[1])
+        else:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"'{text}' is not a line or range of lines such as 12 or 12-15") from None
+    if first < 1 or last < first:
+        raise ValueError(f"'{text}' is not a valid range: lines start at 1 and the range must not run backwards")
+    return first, last
 
 
 @dataclass(frozen=True)
@@ -45,6 +73,7 @@ class Participant:
     guid: str
     pseudonym: str
     attributes: dict[str, str] = field(default_factory=dict)
+    case_done_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +88,7 @@ class Transcript:
     source: str = ""
     line_count: int = 0
     width: int = 72
+    imported_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +122,7 @@ class Theme:
     participant_id: int | None = None
     description: str = ""
     colour: str | None = None
+    strategy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,7 @@ class Coding:
     theme_id: int
     coder_id: int | None
     created_at: str
+    key_quote: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +167,10 @@ class Memo:
     participant_id: int | None = None
     transcript_id: int | None = None
     theme_id: int | None = None
+    coding_id: int | None = None
+    stage: str | None = None
+    coder_id: int | None = None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,3 +180,26 @@ class Coder:
     id: int
     guid: str
     name: str
+
+
+@dataclass(frozen=True)
+class Session:
+    """Where one coder stopped: the transcript, the cursor line and the layout."""
+
+    coder_id: int
+    transcript_id: int | None
+    line: int
+    layout: str
+    started_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Text a user typed and has not saved yet (a note, a memo), kept so it is never lost."""
+
+    id: int
+    kind: str
+    ref: str
+    body: str
+    saved_at: str

@@ -7,6 +7,7 @@ either wholly at the old version or wholly at the new one.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from collections.abc import Callable
@@ -198,11 +199,124 @@ def _v3_line_cells(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX lines_by_cells ON lines (transcript_id, cells)")
 
 
+_V4_ANALYSIS = """
+ALTER TABLE memos ADD COLUMN stage TEXT;
+ALTER TABLE memos ADD COLUMN coding_id INTEGER REFERENCES codings(id);
+ALTER TABLE memos ADD COLUMN coder_id INTEGER REFERENCES coders(id);
+ALTER TABLE memos ADD COLUMN updated_at TEXT;
+ALTER TABLE themes ADD COLUMN strategy TEXT;
+ALTER TABLE codings ADD COLUMN key_quote INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN case_done_at TEXT;
+ALTER TABLE transcripts ADD COLUMN line_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN transcript_id INTEGER;
+ALTER TABLE events ADD COLUMN first_line INTEGER;
+ALTER TABLE events ADD COLUMN last_line INTEGER;
+ALTER TABLE events ADD COLUMN theme_id INTEGER;
+CREATE TABLE event_changes (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX event_changes_by_row ON event_changes (table_name, row_id);
+CREATE INDEX event_changes_by_event ON event_changes (event_id);
+CREATE INDEX events_by_transcript ON events (transcript_id, id);
+CREATE TABLE divergences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    theme_id INTEGER NOT NULL REFERENCES themes(id),
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    coding_id INTEGER REFERENCES codings(id),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (theme_id, participant_id)
+);
+CREATE TABLE sessions (
+    coder_id INTEGER PRIMARY KEY REFERENCES coders(id),
+    transcript_id INTEGER REFERENCES transcripts(id) ON DELETE SET NULL,
+    line INTEGER NOT NULL DEFAULT 1,
+    layout TEXT NOT NULL DEFAULT 'coding',
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    coder_id INTEGER REFERENCES coders(id),
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
+"""
+
+_V4_UNIQUE = """
+CREATE UNIQUE INDEX codings_once ON codings (transcript_id, theme_id, first_line, last_line);
+CREATE UNIQUE INDEX themes_unique_name ON themes (ifnull(parent_id, 0), ifnull(participant_id, 0), name COLLATE NOCASE);
+"""
+
+
+def _v4_analysis_and_rules(conn: sqlite3.Connection) -> None:
+    """Version 4: what the analysis records, the rules the schema enforces, queryable history.
+
+    - memos get a stage, a coding they are about, their coder and an edit time; themes the
+      strategy that formed them; codings a key-quote mark; participants a case-done time;
+      transcripts their line count; new tables divergences, sessions and drafts.
+    - events get the place of a change (transcript, lines, theme), and every row change of every
+      old event is copied into `event_changes` from its JSON payload. Old events' row images lack
+      the new columns: undoing them leaves those columns at their defaults.
+    - one coding per theme and line range, and theme names unique under one parent within one
+      participant scope, are unique indexes. Duplicates made by older versions are resolved
+      first: a repeated coding is deleted (it coded nothing new), a repeated theme name gets
+      " (2)", " (3)" appended, so nothing a researcher made is lost.
+    """
+    _run_script(conn, _V4_ANALYSIS)
+    conn.execute(
+        "UPDATE transcripts SET line_count = (SELECT COUNT(*) FROM lines WHERE lines.transcript_id = transcripts.id)"
+    )
+    conn.execute(
+        "DELETE FROM codings WHERE id NOT IN (SELECT MIN(id) FROM codings "
+        "GROUP BY transcript_id, theme_id, first_line, last_line)"
+    )
+    seen: dict[tuple[int, int, str], int] = {}
+    for theme_id, parent_id, participant_id, name in conn.execute(
+        "SELECT id, parent_id, participant_id, name FROM themes ORDER BY id"
+    ).fetchall():
+        key = (parent_id or 0, participant_id or 0, name.casefold())
+        if key in seen:
+            taken = {n.casefold() for (n,) in conn.execute(
+                "SELECT name FROM themes WHERE ifnull(parent_id, 0) = ? AND ifnull(participant_id, 0) = ?",
+                (key[0], key[1]),
+            )}
+            number = 2
+            while f"{name} ({number})".casefold() in taken:
+                number += 1
+            conn.execute("UPDATE themes SET name = ? WHERE id = ?", (f"{name} ({number})", theme_id))
+        else:
+            seen[key] = theme_id
+    for event_id, payload in conn.execute("SELECT id, payload FROM events").fetchall():
+        try:
+            changes = json.loads(payload).get("changes", [])
+        except (ValueError, AttributeError):
+            continue
+        for change in changes:
+            row = change.get("after") or change.get("before") or {}
+            conn.execute(
+                "INSERT INTO event_changes (event_id, table_name, row_id, before, after) VALUES (?, ?, ?, ?, ?)",
+                (event_id, change.get("table"), row.get("id"),
+                 None if change.get("before") is None else json.dumps(change["before"], ensure_ascii=False),
+                 None if change.get("after") is None else json.dumps(change["after"], ensure_ascii=False)),
+            )
+    _run_script(conn, _V4_UNIQUE)
+
+
 #: The migrations, in order: applying the first n gives schema version n.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_base_tables,
     _v2_search_and_views,
     _v3_line_cells,
+    _v4_analysis_and_rules,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from tui.project.model import Line
-from tui.project.store import Project
+from tui.project import Project
 
 PAGE = 512
 PAGES_KEPT = 64

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui.formats.importer import import_file
 from tui.formats.transcripts import TranscriptError
-from tui.project.store import Project, ProjectError
+from tui.project import Project, ProjectError
 from tui.screens.prompt import PromptScreen
 from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible, visible_lines
@@ -40,6 +40,9 @@ class ProjectScreen(Screen[None]):
         Binding("r", "rename_participant", "Rename participant"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("b", "board", "Theme board"),
+        Binding("T", "get_table", "GET table"),
+        Binding("M", "memos", "Memos and journal"),
         Binding("q", "quit_app", "Quit"),
     ]
 
@@ -229,6 +232,29 @@ class ProjectScreen(Screen[None]):
             self.notify(Content(visible(f"{old} is now {value}")))
 
         self.app.push_screen(PromptScreen(f"New pseudonym for {old}", placeholder="P07", value=old), rename)
+
+    def _case(self) -> int | None:
+        """The participant of the highlighted transcript: the case in view."""
+        transcript_id = self.selected_transcript
+        return self.project.transcript(transcript_id).participant_id if transcript_id is not None else None
+
+    def action_board(self) -> None:
+        """The theme board, on the highlighted transcript's case."""
+        from tui.screens.theme_board import ThemeBoardScreen
+
+        self.app.push_screen(ThemeBoardScreen(self.project, case_id=self._case()))
+
+    def action_get_table(self) -> None:
+        """The GET table."""
+        from tui.screens.get_table import GetTableScreen
+
+        self.app.push_screen(GetTableScreen(self.project, case_id=self._case()))
+
+    def action_memos(self) -> None:
+        """Memos and the reflexive journal."""
+        from tui.screens.memos import MemosScreen
+
+        self.app.push_screen(MemosScreen(self.project))
 
     def action_quit_app(self) -> None:
         """Quit margin."""

@@ -16,10 +16,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Theme, span_text
-from tui.project.store import Event, Project, ProjectError
+from tui.project import Event, Project, ProjectError
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -27,6 +27,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
+from tui.widgets.fields import Input
 from tui.widgets.transcript_view import MarginEntry, TranscriptView
 
 T = TypeVar("T")
@@ -34,6 +35,17 @@ T = TypeVar("T")
 #: The coding pane beside the transcript is at least this wide; with less room it goes below.
 PANE_MIN = 32
 PANE_MAX = 56
+
+
+class SearchField(Input):
+    """The search field; escape closes it, bound on the field so it comes after the keys typed before it."""
+
+    BINDINGS = [Binding("escape", "close", "Close search", show=False)]
+
+    def action_close(self) -> None:
+        """Close the search and go back to the transcript."""
+        self.display = False
+        self.screen.query_one(TranscriptView).focus()
 
 
 class WorkspaceScreen(Screen[None]):
@@ -67,6 +79,9 @@ class WorkspaceScreen(Screen[None]):
         Binding("left_square_bracket", "previous_match", "Previous match", show=False),
         Binding("m", "toggle_margin", "Margin view", show=False),
         Binding("p", "toggle_pane", "Coding pane", show=False),
+        Binding("b", "board", "Theme board"),
+        Binding("T", "get_table", "GET table", show=False),
+        Binding("M", "memos", "Memos and journal", show=False),
         Binding("q", "back", "Back"),
         *[Binding(str(n), f"recent({n})", f"Tag with recent theme {n}", show=False) for n in range(1, 10)],
     ]
@@ -105,7 +120,7 @@ class WorkspaceScreen(Screen[None]):
         with Horizontal(id="workspace-body"):
             yield TranscriptView(id="transcript")
             yield CodingPane(id="coding-pane")
-        yield Input(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
+        yield SearchField(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
         yield Footer()
 
     @property
@@ -132,6 +147,10 @@ class WorkspaceScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         # Mark keys meant for this screen: if a dialog opens before the app reaches them, the app
         # hands them to the dialog (MarginApp.on_event) instead of dropping them.
+        event.margin_screen = self  # type: ignore[attr-defined]
+
+    def on_paste(self, event: events.Paste) -> None:
+        # A paste in the same burst as the key that opened a dialog belongs to the dialog too.
         event.margin_screen = self  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
@@ -431,10 +450,6 @@ class WorkspaceScreen(Screen[None]):
         field.display = False
         self.view.focus()
 
-    def key_escape(self) -> None:
-        field = self.query_one("#workspace-search", Input)
-        if field.has_focus:
-            self._close_search()
 
     def action_next_match(self) -> None:
         """Go to the next line that matches the search."""
@@ -458,6 +473,24 @@ class WorkspaceScreen(Screen[None]):
     def action_toggle_pane(self) -> None:
         """Show or hide the coding pane."""
         self.toggle_class("-no-pane")
+
+    def action_board(self) -> None:
+        """The theme board, on this transcript's case."""
+        from tui.screens.theme_board import ThemeBoardScreen
+
+        self.app.push_screen(ThemeBoardScreen(self.project, case_id=self.transcript.participant_id))
+
+    def action_get_table(self) -> None:
+        """The GET table."""
+        from tui.screens.get_table import GetTableScreen
+
+        self.app.push_screen(GetTableScreen(self.project, case_id=self.transcript.participant_id))
+
+    def action_memos(self) -> None:
+        """Memos and the reflexive journal."""
+        from tui.screens.memos import MemosScreen
+
+        self.app.push_screen(MemosScreen(self.project))
 
     def action_back(self) -> None:
         """Back to the project."""
