@@ -30,3 +30,10 @@ class Dialog(ModalScreen[ScreenResultType]):
             event.stop()
             event.prevent_default()
             self.call_after_refresh(self.app.post_message, events.Key(event.key, event.character))
+
+    def on_paste(self, event: events.Paste) -> None:
+        # The same for a paste that arrives before the field has focus.
+        if self.focused is None:
+            event.stop()
+            event.prevent_default()
+            self.call_after_refresh(self.app.post_message, events.Paste(event.text))

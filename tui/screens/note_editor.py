@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
-from textual.widgets import Label, OptionList, TextArea
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import NOTE_KINDS
 from tui.screens.dialog import Dialog
 from tui.text import visible
+from tui.widgets.fields import TextArea
 
 __all__ = ["EMPTY_MESSAGE", "NoteEditor"]
 

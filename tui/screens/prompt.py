@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from tui.screens.dialog import Dialog
 from tui.text import visible
+from tui.widgets.fields import Input
 
 __all__ = ["EMPTY_MESSAGE", "PromptScreen"]
 
