@@ -47,6 +47,7 @@ class CodingsMixin:
         """Apply a theme to lines first..last of a transcript (one undoable action)."""
         self._check_range(transcript_id, first, last)
         theme = self.theme(theme_id)
+        self._check_may_code(theme, transcript_id)
         with self.action("tag", f"tag {span_text(first, last)} with {theme.name}",
                          transcript_id=transcript_id, first_line=first, last_line=last, theme_id=theme_id):
             coding_id = self._tag(transcript_id, first, last, theme, guid=guid)
@@ -73,12 +74,15 @@ class CodingsMixin:
         self._check_range(transcript_id, first, last)
         theme, new = self.resolve_theme(ref, transcript_id=transcript_id, level=level)
         if theme is not None:
-            if not self.may_code(theme, transcript_id):
-                raise ProjectError(
-                    f"{LEVEL_LABELS.get(theme.level, theme.level)} '{theme.name}' belongs to another participant's case"
-                )
             return self.tag(transcript_id, first, last, theme.id), False
         return self.tag_with_new_theme(transcript_id, first, last, new.pop("name"), **new), True
+
+    def _check_may_code(self, theme: Theme, transcript_id: int) -> None:
+        if not self.may_code(theme, transcript_id):
+            raise ProjectError(
+                f"{LEVEL_LABELS.get(theme.level, theme.level)} '{theme.name}' belongs to another participant's case; "
+                "in IPA each case keeps its own statements and PETs"
+            )
 
     def _tag(self, transcript_id: int, first: int, last: int, theme: Theme, *, guid: str | None = None) -> int:
         """Code first..last with `theme` inside the current action, by the rule of this module."""
