@@ -171,8 +171,15 @@ class ExtractsScreen(AnalysisScreen):
         from tui.screens.workspace import WorkspaceScreen
 
         screen = WorkspaceScreen(self.project, extract.transcript_id)
+
+        def go() -> None:
+            if screen.is_mounted:
+                screen.view.go_to_number(extract.first_line)
+            else:
+                self.app.call_after_refresh(go)
+
         self.app.push_screen(screen)
-        screen.call_after_refresh(screen.view.go_to_number, extract.first_line)
+        self.app.call_after_refresh(go)
 
     def action_participant(self) -> None:
         """Show one participant's extracts, or everyone's."""

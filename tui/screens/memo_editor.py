@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import STAGES
 from tui.screens.dialog import Dialog
 from tui.text import visible
+from tui.widgets.fields import Input, TextArea
 
 __all__ = ["MemoEditor", "NO_STAGE"]
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from tui.project import Memo
 from tui.project.model import STAGES
@@ -23,6 +23,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.memo_editor import MemoEditor
 from tui.text import visible, visible_lines
 from tui.widgets.row_list import LazyRows, RowList
+from tui.widgets.fields import Input
 
 if TYPE_CHECKING:
     from tui.project import Project

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from tui.project import LEVEL_LABELS, Theme
 from tui.project import analysis
@@ -28,6 +28,7 @@ from tui.screens.prompt import PromptScreen
 from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
 from tui.widgets.row_list import LazyRows, RowList
+from tui.widgets.fields import Input
 
 if TYPE_CHECKING:
     from tui.project import Project
