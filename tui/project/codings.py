@@ -195,7 +195,8 @@ class CodingsMixin:
 
     def progress(self, transcript_id: int) -> tuple[int, int, int]:
         """(lines, coded lines, notes) of a transcript."""
-        return self.progress_all().get(transcript_id, (self.line_count(transcript_id), 0, 0))
+        notes = self.conn.execute("SELECT COUNT(*) FROM notes WHERE transcript_id = ?", (transcript_id,)).fetchone()[0]
+        return self.line_count(transcript_id), self.coded_lines(transcript_id), notes
 
     def progress_all(self) -> dict[int, tuple[int, int, int]]:
         """(lines, coded lines, notes) of every transcript, in three queries whatever the study's size."""

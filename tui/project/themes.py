@@ -82,16 +82,15 @@ class ThemesMixin:
     def usable_themes(self, transcript_id: int) -> list[Theme]:
         """The themes that may code this transcript: cross-case ones and its own participant's."""
         participant_id = self.transcript(transcript_id, text=False).participant_id
-        return [
-            t for t in self.themes()
-            if self.method != "ipa" or t.participant_id is None or t.participant_id == participant_id
-        ]
+        return [t for t in self.themes() if self.fits_case(t, participant_id)]
 
     def may_code(self, theme: Theme, transcript_id: int) -> bool:
         """Whether `theme` may code this transcript (in IPA, each case keeps its own statements and PETs)."""
-        if self.method != "ipa" or theme.participant_id is None:
-            return True
-        return theme.participant_id == self.transcript(transcript_id, text=False).participant_id
+        return self.fits_case(theme, self.transcript(transcript_id, text=False).participant_id)
+
+    def fits_case(self, theme: Theme, participant_id: int | None) -> bool:
+        """The rule itself: in IPA a theme scoped to a participant codes only that participant's transcripts."""
+        return self.method != "ipa" or theme.participant_id is None or theme.participant_id == participant_id
 
     def new_theme_scope(self, transcript_id: int | None, level: str) -> int | None:
         """The participant a new theme of `level` belongs to when made while coding this transcript."""
@@ -152,25 +151,24 @@ class ThemesMixin:
     ) -> tuple[Theme | None, dict[str, Any]]:
         """What a typed name or path means: (the theme it names, None) or (None, how to create it).
 
-        A path whose last name is new is created under the theme the rest names, which must
-        exist; nothing is ever made beside a theme that the path already names.
+        A path whose last name is new is created under the theme the rest names; nothing is ever
+        made beside a theme that the path already names. Text whose part before the last `/`
+        names no theme is a plain name that holds a slash (`Work/life balance`, `[/]`).
         """
         theme = self.find_theme(ref, transcript_id=transcript_id)
         if theme is not None:
             return theme, {}
+        name, parent = clean_theme_name(ref), None
+        if not name:
+            raise ProjectError("a theme needs a name")
         names = split_path(ref)
-        if not all(names):
-            raise ProjectError(f"'{clean_theme_name(ref) or ref}' is not a theme name or a path such as Parent/Child")
-        parent = None
-        if len(names) > 1:
+        if len(names) > 1 and all(names):
             parent = self.find_theme("/".join(names[:-1]), transcript_id=transcript_id)
-            if parent is None:
-                raise ProjectError(
-                    f"no theme '{'/'.join(names[:-1])}' to put '{names[-1]}' under; create the parent first"
-                )
+            if parent is not None:
+                name = names[-1]
         level = level or self.level_below(parent)
         return None, {
-            "name": names[-1], "level": level, "parent_id": parent.id if parent else None,
+            "name": name, "level": level, "parent_id": parent.id if parent else None,
             "participant_id": self.new_theme_scope(transcript_id, level),
         }
 

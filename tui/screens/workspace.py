@@ -9,18 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.command import CommandPalette
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Theme, span_text
-from tui.project import Event, Project, ProjectError
+from tui.project import LEVEL_LABELS, NOTE_LETTERS, Coding, Event, Project, Theme, span_text
 from tui.project.transcript_lines import TranscriptLines
+from tui.screens.base import MarginScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import NoteEditor
@@ -48,7 +46,7 @@ class SearchField(Input):
         self.screen.query_one(TranscriptView).focus()
 
 
-class WorkspaceScreen(Screen[None]):
+class WorkspaceScreen(MarginScreen[None]):
     """Read, tag and note one transcript.
 
     | key | action |
@@ -132,26 +130,8 @@ class WorkspaceScreen(Screen[None]):
         view = self.view
         view.border_title = Content(visible(self._title()))
         view.set_lines(TranscriptLines(self.project, self.transcript.id))
-        self._reload()
+        self.reload()
         view.focus()
-        # `margin tag` in another terminal: show its work within a second.
-        self._data_version = self.project.data_version()
-        self.set_interval(1.0, self._check_elsewhere)
-
-    def _check_elsewhere(self) -> None:
-        version = self.project.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            self._reload()
-
-    def on_key(self, event: events.Key) -> None:
-        # Mark keys meant for this screen: if a dialog opens before the app reaches them, the app
-        # hands them to the dialog (MarginApp.on_event) instead of dropping them.
-        event.margin_screen = self  # type: ignore[attr-defined]
-
-    def on_paste(self, event: events.Paste) -> None:
-        # A paste in the same burst as the key that opened a dialog belongs to the dialog too.
-        event.margin_screen = self  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         # Back from a dialog: the coder may have been named meanwhile.
@@ -173,7 +153,7 @@ class WorkspaceScreen(Screen[None]):
         )
         return f"{who} · {self.transcript.title}" if who else self.transcript.title
 
-    def _reload(self) -> None:
+    def reload(self) -> None:
         """Re-read the codings and notes of this transcript and show them."""
         project = self.project
         self._themes = {t.id: t for t in project.themes()}
@@ -238,20 +218,16 @@ class WorkspaceScreen(Screen[None]):
 
     _search_query = ""
     _coded_count = 0
-    _message = ""
     _recent_themes: list[Theme] = []
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
         self._refresh_pane()
 
-    def _say(self, message: str) -> None:
-        """Show what just happened in the status line, until the next message."""
-        self._message = message
-        self._refresh_status()
-
-    def _fail(self, error: Exception) -> None:
-        self.notify(Content(visible(str(error))), title="Not done", severity="error")
+    def show_message(self, message: str) -> None:
+        """Messages go in the status line, before the transcript's place."""
+        if self.is_mounted:
+            self._refresh_status()
 
     # ------------------------------------------------------------------ tagging
 
@@ -269,16 +245,9 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
 
     def _commit(self, change: Callable[[], T], said: Callable[[T], str], *, clear_selection: bool = False) -> None:
-        """Make one change in the project, then show it and say what was done; or say why not."""
-        try:
-            result = change()
-        except ProjectError as error:
-            self._fail(error)
-            return
-        if clear_selection:
+        """Make one change (see MarginScreen.commit); a tag or note also ends the selection."""
+        if self.commit(change, said) is not None and clear_selection:
             self.view.clear_selection()
-        self._reload()
-        self._say(said(result))
 
     def _apply_pick(self, result: PickResult | None, first: int, last: int) -> None:
         if result is None:
@@ -288,10 +257,8 @@ class WorkspaceScreen(Screen[None]):
         def tag() -> Coding:
             if theme_id is not None:
                 return self.project.tag(self.transcript.id, first, last, theme_id)
-            scope = self.transcript.participant_id if self.project.method == "ipa" else None
-            return self.project.tag_with_new_theme(
-                self.transcript.id, first, last, new_name or "", participant_id=scope
-            )
+            # Typed text means what it means on the command line: a name, or a path to a parent.
+            return self.project.tag_by_name(self.transcript.id, first, last, new_name or "")[0]
 
         self._commit(
             tag, lambda coding: f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}",
@@ -299,10 +266,8 @@ class WorkspaceScreen(Screen[None]):
         )
 
     def _usable(self, theme: Theme) -> bool:
-        """Whether a theme may code this transcript: in IPA each case keeps its own statements and PETs."""
-        if self.project.method != "ipa" or theme.participant_id is None:
-            return True
-        return theme.participant_id == self.transcript.participant_id
+        """Whether a theme may code this transcript: the domain's rule (each IPA case keeps its own)."""
+        return self.project.fits_case(theme, self.transcript.participant_id)
 
     def _recent(self) -> list[Theme]:
         """The recently used themes that may code this transcript (read with the codings, not per key)."""
@@ -315,7 +280,7 @@ class WorkspaceScreen(Screen[None]):
         if selection is None:
             return
         if number > len(recent):
-            self._say(f"no recent theme {number} yet")
+            self.say(f"no recent theme {number} yet")
             return
         self._apply_pick(PickResult(theme_id=recent[number - 1].id, new_name=None), *selection)
 
@@ -326,7 +291,7 @@ class WorkspaceScreen(Screen[None]):
             return
         codings = self.project.codings_at(self.transcript.id, line.number)
         if not codings:
-            self._say(f"line {line.number} has no coding to remove")
+            self.say(f"line {line.number} has no coding to remove")
             return
 
         def remove(index: int | None) -> None:
@@ -375,7 +340,7 @@ class WorkspaceScreen(Screen[None]):
             return
         notes = self.project.notes_at(self.transcript.id, line.number)
         if not notes:
-            self._say(f"line {line.number} has no note to {verb}")
+            self.say(f"line {line.number} has no note to {verb}")
             return
         if len(notes) == 1:
             then(notes[0])
@@ -443,7 +408,7 @@ class WorkspaceScreen(Screen[None]):
     def _search_submitted(self) -> None:
         self._close_search()
         if self.view.next_match(include_current=True) is None and self._search_query:
-            self._say(f"no line contains '{self._search_query}'")
+            self.say(f"no line contains '{self._search_query}'")
 
     def _close_search(self) -> None:
         field = self.query_one("#workspace-search", Input)
@@ -454,12 +419,12 @@ class WorkspaceScreen(Screen[None]):
     def action_next_match(self) -> None:
         """Go to the next line that matches the search."""
         if self.view.next_match() is None:
-            self._say("no search: press / to search")
+            self.say("no search: press / to search")
 
     def action_previous_match(self) -> None:
         """Go to the previous line that matches the search."""
         if self.view.next_match(forward=False) is None:
-            self._say("no search: press / to search")
+            self.say("no search: press / to search")
 
     # ------------------------------------------------------------------ layout
 
@@ -468,7 +433,7 @@ class WorkspaceScreen(Screen[None]):
         on_ = not self.view.margin_layout
         self.set_class(on_, "-margin")
         self.view.set_margin_layout(on_)
-        self._say("margin layout: notes | transcript | statements" if on_ else "coding layout")
+        self.say("margin layout: notes | transcript | statements" if on_ else "coding layout")
 
     def action_toggle_pane(self) -> None:
         """Show or hide the coding pane."""
@@ -497,9 +462,8 @@ class WorkspaceScreen(Screen[None]):
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys typed quickly after one that opened a dialog may still be queued here: they are
-        # not commands for this screen. Keys typed into the search field are text.
-        if self.is_mounted and self.app.screen is not self and not isinstance(self.app.screen, CommandPalette):
+        # Keys typed into the search field are text; the base refuses keys queued behind a dialog.
+        if not super().check_action(action, parameters):
             return False
         if self.is_mounted and self.query_one("#workspace-search", Input).has_focus and action != "back":
             return False
