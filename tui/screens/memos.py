@@ -155,8 +155,8 @@ class MemosScreen(AnalysisScreen):
         stage = getattr(memo, "stage", None)
         return Content.assemble(
             (f"{memo.created_at[:10]}  ", "dim"),
-            (f"{visible(stage or '—'):<17} ", "bold"),
             Content(visible(memo.title)),
+            (f"  {visible(stage)}" if stage else "", "bold"),
             ("  " + visible(self._about(memo)), "dim"),
         )
 
