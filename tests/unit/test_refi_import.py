@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import zipfile
 
 import pytest
@@ -13,6 +14,11 @@ from tui.formats.output import Cancelled
 from tui.formats.refi import RefiError, export_qdc, export_qdpx, import_into_new, import_refi
 from tui.formats.refi.write import refi_colour
 from tui.project import Project
+
+try:
+    from tui.project.model import STAGES
+except ImportError:  # before journal stages
+    STAGES = ("reading",)
 
 
 def coded_text(project: Project, coding) -> str:
@@ -231,7 +237,14 @@ def make_project(path, spec) -> Project:
             where["transcript_id"] = made[-1].id
         elif anchor == "theme":
             where["theme_id"] = themes[0].id
+        if "stage" in inspect.signature(project.add_memo).parameters:
+            where["stage"] = STAGES[k % len(STAGES)] if k % 3 else None
         project.add_memo(f"memo {k}", body, **where)
+    codings = project.codings()
+    if codings and hasattr(project, "set_key_quote"):
+        project.set_key_quote(codings[0].id, True)
+    if themes and hasattr(project, "set_strategy") and len(themes) > 1:
+        project.set_strategy(themes[0].id, "abstraction")
     return project
 
 
@@ -254,7 +267,9 @@ def snapshot(project: Project) -> dict:
         "notes": sorted((n.guid, tg[n.transcript_id], n.first_line, n.last_line, n.kind, n.body, coder.get(n.coder_id),
                          n.created_at) for t in project.transcripts() for n in project.notes(t.id)),
         "memos": sorted((m.guid, m.title, m.body, pg.get(m.participant_id), tg.get(m.transcript_id),
-                         thg.get(m.theme_id), m.created_at) for m in project.memos()),
+                         thg.get(m.theme_id), m.created_at, getattr(m, "stage", None)) for m in project.memos()),
+        "key quotes": sorted(c.guid for c in project.codings() if getattr(c, "key_quote", False)),
+        "strategies": sorted((t.guid, getattr(t, "strategy", None)) for t in project.themes()),
     }
 
 
@@ -282,3 +297,27 @@ def test_round_trip_of_the_study_and_its_sources_are_lf_utf8(tmp_path):
     back, _ = import_into_new(tmp_path / "b.margin", out)
     with back:
         assert snapshot(back) == expected
+
+
+def test_divergent_cases_and_key_quotes_travel(tmp_path):
+    with build_study(tmp_path / "s.margin") as project:
+        get = project.find_theme("Belonging <b>")
+        p09 = project.find_participant("P09")
+        quote = next(c for c in project.codings() if c.first_line == 2 and c.last_line == 3)
+        project.mark_divergence(get.id, p09.id, quote.id, "belongs only by being unnoticed")
+        project.set_key_quote(quote.id, True)
+        project.set_strategy(get.id, "subsumption")
+        out = export_qdpx(project, tmp_path / "s.qdpx")
+        validate_qdpx(out)
+    back, report = import_into_new(tmp_path / "b.margin", out)
+    with back:
+        from tui.project import analysis
+
+        assert report.added["divergent cases"] == 1
+        (divergence,) = analysis.divergences(back, back.find_theme("Belonging <b>").id)
+        assert (divergence.pseudonym, divergence.note) == ("P09", "belongs only by being unnoticed")
+        assert divergence.quote is not None and divergence.quote.citation == "(P09, 2-3)"
+        assert [c.guid for c in back.codings() if c.key_quote] == [quote.guid]
+        assert back.find_theme("Belonging <b>").strategy == "subsumption"
+        again = import_refi(back, out)
+        assert again.unchanged["divergent cases"] == 1 and "divergent cases" not in again.added

@@ -20,6 +20,7 @@ back and strips it. Keys used:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -30,9 +31,16 @@ _TAG = re.compile(r"\A\s*\[margin:([^\]]*)\][ \t]?\n?")
 _ESCAPES = {"%": "%25", ";": "%3B", "]": "%5D", "=": "%3D"}
 
 
+_NS_BYTES = GUID_NAMESPACE.bytes
+
+
 def derived_guid(kind: str, guid: str) -> str:
-    """A stable GUID for an element derived from a row (a coding's selection, say)."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{guid}"))
+    """A stable GUID for an element derived from a row (a coding's selection, say): `uuid5`."""
+    digest = bytearray(hashlib.sha1(_NS_BYTES + f"{kind}:{guid}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _escape(value: str) -> str:

@@ -26,7 +26,7 @@ from tui.project import LEVELS, NOTE_KINDS, Coding, Memo, Project, ProjectError,
 
 _MAX_SHOWN = 20
 _SINGULAR = {"coders": "coder", "participants": "participant", "themes": "theme", "transcripts": "transcript",
-             "codings": "coding", "notes": "note", "memos": "memo"}
+             "codings": "coding", "notes": "note", "memos": "memo", "divergent cases": "divergent case"}
 
 
 def _now() -> str:
@@ -220,7 +220,7 @@ class _Merge:
                 "guid": code.guid, "name": unique, "parent_id": parent_id, "level": level,
                 "participant_id": scope, "description": code.description, "colour": colour, "created_at": _now(),
             }
-            if strategy and code.tags.get("strategy"):
+            if strategy and code.tags.get("strategy") in _strategies():
                 row["strategy"] = code.tags["strategy"]
             self.theme_ids[code.guid] = self.p._insert("themes", row)["id"]
             self.report.count(self.report.added, "themes")
@@ -361,6 +361,9 @@ class _Merge:
             home, where = self.note_home.get(guid, ("project", None))
             tags = note.tags
             body = note.text
+            if "divergence" in tags:
+                _divergence(self, note)
+                continue
             if home == "lines" and "memo" not in tags:
                 transcript_id, first, last, _ = where
                 kind = tags.get("note") if tags.get("note") in NOTE_KINDS else "descriptive"
@@ -397,7 +400,7 @@ class _Merge:
                     row["transcript_id"] = next((c.transcript_id for c in self.p.codings() if c.id == where), None)
             if tags.get("participant"):
                 row["participant_id"] = self.participant_ids.get(tags["participant"])
-            if "stage" in memo_fields and tags.get("stage"):
+            if "stage" in memo_fields and tags.get("stage") in _stages():
                 row["stage"] = tags["stage"]
             if "coder_id" in memo_fields:
                 row["coder_id"] = self.coder(note.user)
@@ -414,6 +417,44 @@ class _Merge:
                 continue
             self.p._insert("memos", row)
             self.report.count(self.report.added, "memos")
+
+
+def _divergence(job: _Merge, note: Any) -> None:
+    """A divergent case (margin's own tagged Note) marked again on its GET."""
+    tags = note.tags
+    theme_id = job.theme_ids.get(tags.get("theme", ""))
+    participant_id = job.participant_ids.get(tags.get("participant", ""))
+    if theme_id is None or participant_id is None or not hasattr(job.p, "mark_divergence"):
+        job.report.skipped.append("a divergent case whose theme or participant is not in the file")
+        return
+    from tui.project import analysis
+
+    coding_id = job.coding_ids.get(tags.get("coding", ""))
+    found = next((d for d in analysis.divergences(job.p, theme_id) if d.participant_id == participant_id), None)
+    if found is not None:
+        if found.note == note.text.strip():
+            job.report.count(job.report.unchanged, "divergent cases")
+            return
+        job.report.differing.append(f"divergent case {found.pseudonym}: note")
+        if not job.overwrite:
+            job.report.count(job.report.unchanged, "divergent cases")
+            return
+        job.report.count(job.report.overwritten, "divergent cases")
+    else:
+        job.report.count(job.report.added, "divergent cases")
+    job.p.mark_divergence(theme_id, participant_id, coding_id, note.text)
+
+
+def _stages() -> tuple[str, ...]:
+    from tui.project import model
+
+    return tuple(getattr(model, "STAGES", ()))
+
+
+def _strategies() -> tuple[str, ...]:
+    from tui.project import model
+
+    return tuple(getattr(model, "STRATEGIES", ()))
 
 
 def _title_from(body: str) -> str:

@@ -23,6 +23,7 @@ from tui.project import ProjectError
 
 #: The most a .qdpx may unpack to (a guard against zip bombs).
 MAX_UNPACKED = 2 * 1024**3
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _GUID = re.compile(r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?")
 
 
@@ -219,7 +220,7 @@ _COUNTINGS = (
 def _unit_map(raw: str, counting: _Counting) -> list[int] | None:
     """For each position in `counting`'s units, the code-point offset in the LF text; None for identity."""
     has_cr = "\r" in raw
-    has_astral = counting.utf16 and any(ord(c) > 0xFFFF for c in raw)
+    has_astral = counting.utf16 and _ASTRAL.search(raw) is not None
     if not has_astral and not (has_cr and counting.crlf_two):
         return None
     mapping: list[int] = []

@@ -36,7 +36,7 @@ def _paragraphs(text: str, bold: bool = False) -> str:
     )
 
 
-def _table_xml(header: list[str], rows: list[list[str]], widths: list[int]) -> str:
+def _table_xml(header: list[str], rows: list[list[str]], widths: list[int], style: str = "TableGrid") -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
     def row(cells: list[str], head: bool) -> str:
@@ -48,7 +48,7 @@ def _table_xml(header: list[str], rows: list[list[str]], widths: list[int]) -> s
 
     body = "".join(row(r, False) for r in rows)
     return (
-        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="0" w:type="auto"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{row(header, True)}{body}</w:tbl>'
     )
@@ -58,14 +58,21 @@ class _Doc:
     def __init__(self) -> None:
         self.doc = docx.Document()
         self.doc.styles["Normal"].font.size = Pt(10.5)
-        # Make sure the built-in table style is in the document (python-docx's template has it).
-        self.doc.styles["Table Grid"]
+        # Style ids looked up once: python-docx looks a style up by name on every paragraph, slowly.
+        names = ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote", "List Bullet", "Table Grid")
+        self.ids = {name: self.doc.styles[name].style_id for name in names}
+
+    def _paragraph(self, style: str | None):
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.get_or_add_pPr().style = self.ids[style]
+        return paragraph
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(xml_text(text), level)
+        self._paragraph("Title" if level == 0 else f"Heading {level}").add_run(xml_text(text))
 
     def para(self, text: str, style: str | None = None) -> None:
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self._paragraph(style)
         lines = xml_text(text).split("\n")
         run = paragraph.add_run(lines[0])
         for line in lines[1:]:
@@ -81,7 +88,7 @@ class _Doc:
     def table(self, header: list[str], rows: list[list[str]], shares: list[int]) -> None:
         total = sum(shares)
         widths = [_PAGE_WIDTH * s // total for s in shares]
-        self.doc.element.body._insert_tbl(parse_xml(_table_xml(header, rows, widths)))
+        self.doc.element.body._insert_tbl(parse_xml(_table_xml(header, rows, widths, self.ids["Table Grid"])))
         self.doc.add_paragraph()  # Word joins tables that touch
 
 
