@@ -30,21 +30,18 @@ WORDS = (
 
 
 def transcript_text(rng: random.Random, lines: int, width: int = 72) -> str:
-    """Fictional interview text that wraps to about `lines` lines."""
-    out, count, turn = [], 0, 0
-    while count < lines:
-        words = rng.randint(20, 120)
-        speaker = "Interviewer" if turn % 2 == 0 else "P01"
-        body = " ".join(rng.choice(WORDS) for _ in range(words))
-        paragraph = f"{speaker}: {body}"
-        out.append(paragraph)
-        count += len(paragraph) // (width - 20) + 1
-        turn += 1
-    text = "\n".join(out) + "\n"
-    parsed = parse_text(text, width=width)
-    if len(parsed.lines) > lines:  # cut at the first line too many: the lines before wrap the same
-        text = text[: parsed.lines[lines].start]
-    return text
+    """Fictional interview text that wraps to exactly `lines` lines."""
+    out: list[str] = []
+    while True:
+        for _ in range(max(lines // 8, 1)):
+            speaker = "Interviewer" if len(out) % 2 == 0 else "P01"
+            out.append(f"{speaker}: " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120))))
+        text = "\n".join(out) + "\n"
+        parsed = parse_text(text, width=width)
+        if len(parsed.lines) > lines:  # cut at the first line too many: the lines before wrap the same
+            return text[: parsed.lines[lines].start]
+        if len(parsed.lines) == lines:
+            return text
 
 
 def build(path: Path, transcripts: int, lines: int, codings: int) -> Project:
@@ -68,9 +65,9 @@ def build(path: Path, transcripts: int, lines: int, codings: int) -> Project:
         per = codings // len(made)
         for t in made:
             count = project.line_count(t.id)
-            for k in range(per):
-                first = (k * 7) % (count - 3) + 1
-                project.tag(t.id, first, first + k % 3, statements[t.id][k % 8].id)
+            for k in range(per):  # codings of one statement 40 lines apart: none touch another
+                first = ((k // 8) * 40 + (k % 8) * 5) % max(count - 3, 1) + 1
+                project.tag(t.id, first, min(first + k % 3, count), statements[t.id][k % 8].id)
             for k in range(0, count, 40):
                 project.add_note(t.id, k + 1, k + 1, "descriptive", f"note {k}")
     return project
