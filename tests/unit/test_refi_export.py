@@ -107,14 +107,18 @@ def test_cases_variables_notes_and_memos(study, tmp_path):
     assert [s.get("targetGUID") for s in p7.findall("q:SourceRef", NS)] == [t7.guid]
     notes = {n.get("guid"): n for n in root.findall("q:Notes/q:Note", NS)}
     note = study.notes(t7.id)[0]
-    assert split_tag(notes[note.guid].find("q:Description", NS).text)[0] == {"note": "conceptual"}
-    anchored = root.findall(f".//q:PlainTextSelection/q:NoteRef[@targetGUID='{note.guid}']", NS)
+    line = study.lines(t7.id, note.first_line, note.first_line)[0]
+    assert split_tag(notes[note.guid].find("q:Description", NS).text)[0] == {"note": "conceptual",
+                                                                             "at": f"{line.start}-{line.end}"}
+    anchored = root.findall(f"q:Sources/q:TextSource/q:NoteRef[@targetGUID='{note.guid}']", NS)
     assert len(anchored) == 1
+    # Every selection holds a coding: some readers stop at a selection without one.
+    assert all(s.find("q:Coding", NS) is not None for s in root.iter(f"{{{NS['q']}}}PlainTextSelection"))
     journal = next(m for m in study.memos() if m.title == "First reading")
     assert [r.get("targetGUID") for r in root.findall("q:NoteRef", NS)] == [journal.guid]
     on_transcript = next(m for m in study.memos() if m.title == "Interview 7 context")
     source = root.find(f"q:Sources/q:TextSource[@guid='{t7.guid}']", NS)
-    assert [r.get("targetGUID") for r in source.findall("q:NoteRef", NS)] == [on_transcript.guid]
+    assert [r.get("targetGUID") for r in source.findall("q:NoteRef", NS)] == [note.guid, on_transcript.guid]
     on_case = next(m for m in study.memos() if m.title == "P09 case")
     assert split_tag(notes[on_case.guid].find("q:Description", NS).text)[0]["participant"] == study.find_participant("P09").guid
     assert root.find("q:Description", NS).text == with_tag({"method": "ipa"})
@@ -169,3 +173,22 @@ def test_refuses_to_overwrite_and_cancel_leaves_nothing(study, tmp_path):
     export_qdpx(study, target, force=True, progress=lambda d, t: seen.append((d, t)))
     validate_qdpx(target)
     assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_codings_without_a_coder_get_a_stand_in_user_and_come_back_without_one(tmp_path):
+    from test_refi_support import add_transcript
+    from tui.formats.refi import import_into_new
+    from tui.formats.refi.write import UNKNOWN_CODER
+
+    with Project.create(tmp_path / "n.margin", method="ta") as project:  # no coder set
+        t = add_transcript(project, "T", "P01: words here\n", "P01")
+        project.tag(t.id, 1, 1, project.create_theme("code", level="code").id)
+        assert project.codings()[0].coder_id is None
+        out = export_qdpx(project, tmp_path / "n.qdpx")
+        root = _qde(out)
+        users = [u.get("guid") for u in root.findall("q:Users/q:User", NS)]
+        assert users == [UNKNOWN_CODER]
+        assert root.find(".//q:PlainTextSelection", NS).get("creatingUser") == UNKNOWN_CODER
+    back, _ = import_into_new(tmp_path / "b.margin", out)
+    with back:
+        assert back.coders() == [] and back.codings()[0].coder_id is None

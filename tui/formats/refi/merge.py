@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -112,6 +113,7 @@ class _Merge:
         self.usable_transcripts: set[str] = set()
         self.coding_ids: dict[str, int] = {}
         self.note_home: dict[str, tuple[str, Any]] = {}
+        self.line_spans: dict[int, tuple[list[int], list[int]]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -136,7 +138,11 @@ class _Merge:
     def users(self) -> None:
         existing = {c.guid.lower(): c for c in self.p.coders()}
         by_name = {c.name: c for c in self.p.coders()}
+        from tui.formats.refi.write import UNKNOWN_CODER
+
         for user in self.refi.users:
+            if user.guid == UNKNOWN_CODER:
+                continue  # margin's stand-in for "no coder recorded"
             if user.guid in existing:
                 self.coder_ids[user.guid] = existing[user.guid].id
                 self.report.count(self.report.unchanged, "coders")
@@ -292,6 +298,7 @@ class _Merge:
     def _selections(self, source: RefiSource, transcript_id: int, lines: list[Any]) -> None:
         starts = [line.start for line in lines]
         ends = [line.end for line in lines]
+        self.line_spans[transcript_id] = (starts, ends)
         text = source.text
         existing_codings = {c.guid.lower(): c for c in self.p.codings(transcript_id=transcript_id)}
         keys = {(c.theme_id, c.first_line, c.last_line) for c in existing_codings.values()}
@@ -364,6 +371,13 @@ class _Merge:
             if "divergence" in tags:
                 _divergence(self, note)
                 continue
+            if home == "transcript" and "note" in tags and re.fullmatch(r"\d+-\d+", tags.get("at", "")):
+                # margin's exploratory note, hung from its source with its characters in the tag
+                starts, ends = self.line_spans.get(where, ([], []))
+                begin, _, finish = tags["at"].partition("-")
+                span = touched_lines(starts, ends, int(begin), int(finish))
+                if span is not None:
+                    home, where = "lines", (where, span[0], span[1], None)
             if home == "lines" and "memo" not in tags:
                 transcript_id, first, last, _ = where
                 kind = tags.get("note") if tags.get("note") in NOTE_KINDS else "descriptive"

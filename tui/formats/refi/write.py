@@ -21,6 +21,8 @@ from tui.project import Project, Theme
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = f"margin {__version__}"
+#: The User written for codings and notes that record no coder.
+UNKNOWN_CODER = derived_guid("user", "unknown coder")
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _RGB6 = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -161,6 +163,16 @@ class _Writer:
         self.theme_guid = {t.id: t.guid for t in self.themes}
         self.participant_guid = {p.id: p.guid for p in project.participants()}
         self.coder_guid = {c.id: c.guid for c in project.coders()}
+        self.nobody_used = False
+
+    def user_of(self, coder_id: int | None) -> str:
+        """The User GUID of a coder; a coding without one gets the stand-in `UNKNOWN_CODER`, since
+        some readers skip a selection whose creatingUser is not a User."""
+        guid = self.coder_guid.get(coder_id) if coder_id is not None else None
+        if guid is None:
+            self.nobody_used = True
+            return UNKNOWN_CODER
+        return guid
 
     # ------------------------------------------------------------------ codebook
 
@@ -256,11 +268,9 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
         elif not memo.participant_id:
             project_memos.append(memo.guid)
 
-    coders = project.coders()
-    if coders:
-        users = _sub(root, ns, "Users")
-        for coder in coders:
-            _sub(users, ns, "User", {"guid": coder.guid, "name": coder.name})
+    users = _Node("Users")
+    for coder in project.coders():
+        _sub(users, ns, "User", {"guid": coder.guid, "name": coder.name})
 
     book = _Node("CodeBook")
     if writer.codes(book, ns, coded, memo_on_theme):
@@ -305,7 +315,7 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
                     continue
                 start, end = lines[coding.first_line][0], lines[coding.last_line][1]
                 # Written as text directly: twenty thousand of these are most of a large export.
-                user = writer.coder_guid.get(coding.coder_id) if coding.coder_id else None
+                user = writer.user_of(coding.coder_id)
                 when = refi_time(coding.created_at)
                 who = (f' creatingUser="{_a(user)}"' if user else "") + (f' creationDateTime="{when}"' if when else "")
                 key = "<Description>[margin:key-quote]</Description>" if getattr(coding, "key_quote", False) else ""
@@ -316,26 +326,22 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
                     f'<CodeRef targetGUID="{_a(writer.theme_guid[coding.theme_id])}"/>{refs}</Coding></PlainTextSelection>'
                 )
                 spans.append((start, end, 0, selection))
+            # Exploratory notes hang from their source, their lines in margin's tag: a selection
+            # with no coding in it trips up readers that expect every selection to be coded.
+            source_notes: list[str] = []
             for note in project.notes(transcript.id):
                 if note.first_line not in lines or note.last_line not in lines:
                     continue
                 start, end = lines[note.first_line][0], lines[note.last_line][1]
                 user = writer.coder_guid.get(note.coder_id) if note.coder_id else None
-                when = refi_time(note.created_at)
-                selection = _Node("PlainTextSelection", {
-                    "guid": derived_guid("note-selection", note.guid), "startPosition": str(start),
-                    "endPosition": str(end),
-                })
-                if user:
-                    selection.set("creatingUser", user)
-                if when:
-                    selection.set("creationDateTime", when)
-                _sub(selection, ns, "NoteRef", {"targetGUID": note.guid})
-                spans.append((start, end, 1, selection))
                 name = f"{note.kind} note on lines {note.first_line}-{note.last_line}"
-                notes_out.append((note.guid, name, note.body, {"note": note.kind}, user, when))
+                values = {"note": note.kind, "at": f"{start}-{end}"}
+                notes_out.append((note.guid, name, note.body, values, user, refi_time(note.created_at)))
+                source_notes.append(note.guid)
             for _, _, _, selection in sorted(spans, key=lambda s: (s[0], s[1], s[2])):
                 source.append(selection)
+            for note_guid in source_notes:
+                _sub(source, ns, "NoteRef", {"targetGUID": note_guid})
             for note_guid in memo_on_transcript.get(transcript.id, []):
                 _sub(source, ns, "NoteRef", {"targetGUID": note_guid})
             steps.step()
@@ -358,6 +364,10 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
                                             "creationDateTime": when})
             _sub(note, ns, "Description", text=with_tag(values))
             _sub(note, ns, "PlainTextContent", text=body)
+    if writer.nobody_used:
+        _sub(users, ns, "User", {"guid": UNKNOWN_CODER, "name": "unknown coder"})
+    if users.children:
+        root.children.insert(0, users)
     _sub(root, ns, "Description", text=with_tag({"method": project.method}))
     for guid in project_memos:
         _sub(root, ns, "NoteRef", {"targetGUID": guid})
