@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import sys
-import termios
-import threading
 from collections.abc import Iterable
 from functools import partial
 
@@ -18,8 +15,12 @@ from textual.command import CommandPalette
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from rich.text import Text
 
 from tui.config import save_config
+from tui.crashlog import crash_message, write_crash_log
+from tui.watchdog import ExitWatchdog
+from tui.messages import ProjectChanged
 from tui.project import Project, ProjectError
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
@@ -66,10 +67,19 @@ class MarginApp(App[None]):
                 loop.add_signal_handler(signum, partial(self._on_signal, signum))
             except (NotImplementedError, RuntimeError, ValueError):  # not on this platform or thread
                 pass
-        # Textual's input thread spins on a hung-up terminal without telling the app: look every second.
-        if not self.is_headless and sys.stdin.isatty():
-            self._tty = sys.stdin.fileno()
-            self.set_interval(1.0, self._check_terminal)
+        # Textual's input thread spins on a hung-up terminal without telling the app, and a busy
+        # loop hears no signal: a thread of its own sees both and ends the session within a second.
+        if not self.is_headless:
+            tty = sys.stdin.fileno() if sys.stdin.isatty() else None
+            self._watchdog = ExitWatchdog(
+                tty, partial(loop.call_soon_threadsafe, self._leave), lambda: self.project.conn.in_transaction,
+            )
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                self._tell_watchdog_of(signum)
+            self._watchdog.start()
+        # `margin tag` in another terminal: every screen shows its work within a second.
+        self._data_version = self.project.data_version()
+        self.set_interval(1.0, self._watch_file)
         self.push_screen(ProjectScreen(self.project))
         if self._start_transcript is not None:
             self.push_screen(WorkspaceScreen(self.project, self._start_transcript))
@@ -79,6 +89,14 @@ class MarginApp(App[None]):
                              placeholder="your name or initials", value=self.project.coder or ""),
                 self._set_coder,
             )
+
+    def _watch_file(self) -> None:
+        """Tell every screen when another process has changed the project file."""
+        version = self.project.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            for screen in self.screen_stack:
+                screen.post_message(ProjectChanged("elsewhere", elsewhere=True))
 
     def _set_coder(self, name: str | None) -> None:
         if not name:
@@ -104,12 +122,24 @@ class MarginApp(App[None]):
         """A dropped SSH session or a polite kill: every action is committed already, so just leave."""
         self._leave()
 
-    def _check_terminal(self) -> None:
-        """Leave when the terminal has gone (a hung-up tty fails every ioctl), signal or no signal."""
+    def _tell_watchdog_of(self, signum: int) -> None:
+        """Let the watchdog hear `signum` at once, besides the loop's handler (which waits for the loop)."""
+        loops_handler = signal.getsignal(signum)
+
+        def handler(number: int, frame: object) -> None:
+            self._watchdog.request_exit()
+            if self._watchdog.terminal_gone():
+                # A real hang-up: there is no terminal to give back, and restoring it can block
+                # for seconds. Keep what was typed, then end at once (everything else is committed).
+                self.keep_drafts()
+                self._watchdog.exit_now()
+            if callable(loops_handler):
+                loops_handler(number, frame)
+
         try:
-            termios.tcgetattr(self._tty)
-        except (termios.error, OSError):
-            self._leave()
+            signal.signal(signum, handler)
+        except (ValueError, OSError):  # not the main thread
+            pass
 
     def _leave(self) -> None:
         """Exit with status 0; if restoring a dead terminal hangs, end the process anyway.
@@ -118,10 +148,47 @@ class MarginApp(App[None]):
         transaction is ever open between key presses.
         """
         self.exit(return_code=0)
-        if not self.is_headless:
-            timer = threading.Timer(3.0, os._exit, (0,))
-            timer.daemon = True
-            timer.start()
+        if self._watchdog is not None:
+            self._watchdog.request_exit()
+
+    _watchdog: ExitWatchdog | None = None
+
+    def keep_drafts(self) -> None:
+        """Ask every screen to keep text typed and not saved (a screen's `keep_draft()`), before leaving."""
+        for screen in [*self.screen_stack]:
+            keep = getattr(screen, "keep_draft", None)
+            if callable(keep):
+                try:
+                    keep()
+                except Exception:  # leaving anyway: one screen's failure must not stop the others
+                    pass
+
+    @property
+    def session_lost(self) -> bool:
+        """Whether a hang-up, a lost terminal or a signal ended the session (not the user)."""
+        return self._watchdog is not None and self._watchdog.exit_wanted
+
+    def run(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        """Run the app; once it has left by itself, the watchdog has nothing more to do."""
+        try:
+            return super().run(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            if self._watchdog is not None:
+                self._watchdog.finished()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: its traceback goes to a private log, never to the terminal.
+
+        Textual's own handler prints local variables, which hold interview text. This keeps what
+        Textual does with the error (the return code, Pilot re-raising it) and replaces the output.
+        """
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self.bell()
+        self._exit_renderables.append(Text(crash_message(error, write_crash_log(error))))
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         """Show every key of the current screen."""

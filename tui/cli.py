@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -372,6 +373,10 @@ def _run_app(project: Project, transcript_id: int | None, *, ask_coder: bool) ->
         app.run()
     finally:
         project.close()
+    if app.session_lost:
+        # A hang-up or a signal ended the session: everything is committed and the file closed;
+        # a dead terminal can hold up the interpreter's own clean-up for seconds, so skip it.
+        os._exit(0)
     return app.return_code or 0
 
 
