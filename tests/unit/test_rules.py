@@ -247,3 +247,15 @@ def test_undo_says_where_the_change_was(project: Project) -> None:
     event = project.undo()
     assert (event.transcript_id, event.first_line, event.last_line, event.coder) == (tid, 12, 14, "VR")
     assert "lines 12-14" in event.summary
+
+
+def test_undo_says_when_it_undoes_a_change_made_elsewhere(project: Project) -> None:
+    tid = imported(project)
+    theme = project.create_theme("Belonging")
+    with Project.open(project.path, coder="AB") as other:  # another terminal, another coder
+        other.tag(tid, 3, 3, theme.id)
+    event = project.undo()
+    assert event.elsewhere and event.coder == "AB" and event.first_line == 3
+    project.redo()
+    project.tag(tid, 5, 5, theme.id)
+    assert not project.undo().elsewhere

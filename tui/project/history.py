@@ -38,6 +38,8 @@ class Event:
     last_line: int | None = None
     theme_id: int | None = None
     coder: str | None = None
+    #: Made by another program or window (another `margin` command, another terminal), not this session.
+    elsewhere: bool = False
 
 
 @dataclass
@@ -53,9 +55,9 @@ _EVENT_COLUMNS = (
 )
 
 
-def _event(row: Sequence[Any], state: str | None = None) -> Event:
+def _event(row: Sequence[Any], state: str | None = None, *, elsewhere: bool = False) -> Event:
     summary = json.loads(row[3]).get("summary", "") if row[3] else ""
-    return Event(row[0], row[1], row[2], summary, state or row[4], row[5], row[6], row[7], row[8], row[9])
+    return Event(row[0], row[1], row[2], summary, state or row[4], row[5], row[6], row[7], row[8], row[9], elsewhere)
 
 
 class HistoryMixin:
@@ -64,6 +66,7 @@ class HistoryMixin:
     conn: sqlite3.Connection
     path: Path
     _recorder: _Recorder | None = None
+    _made_here: set[int]
 
     def _current_coder_id(self) -> int | None:  # provided by Project
         raise NotImplementedError
@@ -125,6 +128,7 @@ class HistoryMixin:
              "done" if undoable else "final", place.get("transcript_id"), place.get("first_line"),
              place.get("last_line"), place.get("theme_id")),
         )
+        self._made_here.add(int(cursor.lastrowid or 0))
         self.conn.executemany(
             "INSERT INTO event_changes (event_id, table_name, row_id, before, after) VALUES (?, ?, ?, ?, ?)",
             [
@@ -240,7 +244,7 @@ class HistoryMixin:
         except sqlite3.Error as error:
             self._forget_coder()
             raise ProjectError(describe_sqlite_error(self.path, error)) from None
-        return _event(row, new_state)
+        return _event(row, new_state, elsewhere=row[0] not in self._made_here)
 
     def _seal_after_failure(self, row: Sequence[Any], *, forward: bool) -> None:
         """An event that cannot be replayed ends its branch, so undo and redo never stick on it."""

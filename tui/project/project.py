@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from tui.project import schema
+from tui.project import recovery, schema
 from tui.project.check import CheckMixin
 from tui.project.clustering import ClusteringMixin
 from tui.project.codings import CodingsMixin
@@ -53,7 +53,9 @@ class Project(
         self._coder_name = coder
         self._coder_id: int | None = None
         self._recorder: _Recorder | None = None
+        self._made_here: set[int] = set()  # events this session wrote (the rest came from elsewhere)
         self._lock_fd: int | None = None
+        self.opening = recovery.Opening()
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -94,27 +96,42 @@ class Project(
 
     @classmethod
     def open(
-        cls, path: Path | str, *, coder: str | None = None, readonly: bool = False, any_version: bool = False
+        cls, path: Path | str, *, coder: str | None = None, readonly: bool = False, any_version: bool = False,
+        verify: bool = True,
     ) -> Project:
         """Open an existing project, migrating it (after a backup) if it is older.
 
         With `readonly`, nothing is ever written: an older file is refused instead of migrated,
-        unless `any_version` says the caller only copies it (a backup).
+        unless `any_version` says the caller only copies it (a backup). Before either, an
+        interrupted change is rolled back, leftovers of killed margin processes are removed, and
+        a damaged file is refused (`recovery`); `verify` adds SQLite's quick check of every page.
+        What was done is in `opening`.
         """
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path}: no such file")
         if path.is_dir():
             raise ProjectError(f"{path}: is a folder, not a margin project")
+        opening = recovery.Opening()
+        if os.access(path.parent, os.W_OK):
+            opening.removed = recovery.clean_leftovers(path.parent)
         try:
+            opening.recovered = recovery.recover_journal(path)
             header = read_header(path)
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror}") from None
         if not header.is_sqlite:
+            if recovery.looks_like_margin(path):
+                raise ProjectError(recovery.damaged_message(path, "its first bytes are not SQLite's"))
             what = "an empty file" if header.size == 0 else "not a SQLite file"
             raise ProjectError(f"{path}: not a margin project ({what}); nothing was changed")
+        damage = recovery.header_damage(path)
         if header.application_id != schema.APPLICATION_ID:
-            raise ProjectError(f"{path}: not a margin project (a SQLite file of another program); nothing was changed")
+            if damage is None and not cls._holds_margin_tables(path):
+                raise ProjectError(f"{path}: not a margin project (a SQLite file of another program); nothing was changed")
+            raise ProjectError(recovery.damaged_message(path, damage or "its application id is not margin's"))
+        if damage is not None:
+            raise ProjectError(recovery.damaged_message(path, damage))
         if header.user_version > schema.SCHEMA_VERSION:
             raise ProjectError(
                 f"{path}: made by a newer margin (file version {header.user_version}; this margin "
@@ -132,17 +149,39 @@ class Project(
         except sqlite3.Error as error:
             raise ProjectError(describe_sqlite_error(path, error)) from None
         try:
+            damage = recovery.schema_damage(conn, header.user_version)
+            if damage is None and verify:
+                damage = recovery.quick_damage(conn)
+            if damage is not None:
+                conn.close()
+                raise ProjectError(recovery.damaged_message(path, damage))
             if header.user_version < schema.SCHEMA_VERSION and not readonly:
                 backup = path.with_name(f"{path.name}.v{header.user_version}-{now().replace(':', '')}.bak")
                 backup_file(conn, backup)
                 schema.migrate(conn)
-            return cls(path, conn, coder)
+            project = cls(path, conn, coder)
+            project.opening = opening
+            return project
         except sqlite3.Error as error:
             conn.close()
+            if "malformed" in str(error) or "not a database" in str(error):
+                raise ProjectError(recovery.damaged_message(path, str(error))) from None
             raise ProjectError(describe_sqlite_error(path, error)) from None
         except OSError as error:
             conn.close()
             raise ProjectError(f"{path}: cannot back up before upgrading: {error.strerror}") from None
+
+    @staticmethod
+    def _holds_margin_tables(path: Path) -> bool:
+        """Whether a SQLite file of another application id has margin's tables (its id was damaged)."""
+        try:
+            conn = connect(path, readonly=True)
+        except sqlite3.Error:
+            return False
+        try:
+            return recovery.has_margin_tables(conn)
+        finally:
+            conn.close()
 
     def close(self) -> None:
         """Close the connection (every action was committed already), then release the lock."""
