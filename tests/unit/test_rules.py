@@ -259,3 +259,9 @@ def test_undo_says_when_it_undoes_a_change_made_elsewhere(project: Project) -> N
     project.redo()
     project.tag(tid, 5, 5, theme.id)
     assert not project.undo().elsewhere
+
+
+def test_the_file_can_be_explored_the_sqlite_utils_way(project: Project) -> None:
+    imported(project)
+    assert project.db["lines"].count == 80
+    assert "event_changes" in project.db.table_names()

@@ -11,8 +11,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from tui.project import recovery, schema
 from tui.project.check import CheckMixin
 from tui.project.clustering import ClusteringMixin
@@ -47,9 +45,6 @@ class Project(
     def __init__(self, path: Path, conn: sqlite3.Connection, coder: str | None = None) -> None:
         self.path = path
         self.conn = conn
-        # For readers who explore the file the sqlite-utils way; margin's own writes go through
-        # `action()` and `transaction()`, never through it.
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._coder_name = coder
         self._coder_id: int | None = None
         self._recorder: _Recorder | None = None
@@ -226,6 +221,17 @@ class Project(
             backup_file(self.conn, dest)
         except OSError as error:
             raise ProjectError(f"{dest}: cannot write the backup: {error.strerror}") from None
+
+    @property
+    def db(self) -> object:
+        """The file as a `sqlite_utils.Database`, for exploring it the sqlite-utils way (read-only use).
+
+        Imported on first use: sqlite-utils takes longer to import than margin takes to open a
+        project, and margin's own writes go through `action()` and `transaction()`, never through it.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
 
     @property
     def schema_version(self) -> int:
