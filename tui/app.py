@@ -92,7 +92,10 @@ class MarginApp(App[None]):
 
     def _watch_file(self) -> None:
         """Tell every screen when another process has changed the project file."""
-        version = self.project.data_version()
+        try:
+            version = self.project.data_version()
+        except ProjectError:  # another program holds the file (or it went): look again next second
+            return
         if version != self._data_version:
             self._data_version = version
             for screen in self.screen_stack:

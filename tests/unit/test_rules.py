@@ -265,3 +265,20 @@ def test_the_file_can_be_explored_the_sqlite_utils_way(project: Project) -> None
     imported(project)
     assert project.db["lines"].count == 80
     assert "event_changes" in project.db.table_names()
+
+
+def test_a_lock_held_too_long_is_one_error_that_says_so_for_reads_and_writes(project: Project) -> None:
+    from tui.project import ProjectBusy
+
+    tid = imported(project)
+    project.conn.execute("PRAGMA busy_timeout = 200")  # the real wait is 5 s
+    other = sqlite3.connect(project.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # sqlite3, Datasette or R in the middle of a long write
+    for attempt in (project.themes, lambda: project.lines(tid, 1, 3),
+                    lambda: project.create_theme("Waiting"), lambda: project.tag_with_new_theme(tid, 1, 1, "W")):
+        with pytest.raises(ProjectBusy, match="busy in another program"):
+            attempt()
+    other.execute("ROLLBACK")
+    other.close()
+    assert project.create_theme("Waiting").name == "Waiting"
+    assert project.check() == []

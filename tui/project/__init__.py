@@ -27,6 +27,7 @@ _LAZY = {
     "Event": "tui.project.history",
     "Project": "tui.project.project",
     "ProjectError": "tui.project.db",
+    "ProjectBusy": "tui.project.db",
     "StorageError": "tui.project.db",
     "describe_sqlite_error": "tui.project.db",
     "parse_line_range": "tui.project.model",
@@ -44,6 +45,6 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "LEVEL_LABELS", "LEVELS", "METHODS", "NOTE_KINDS", "NOTE_LETTERS",
-    "Coder", "Coding", "Event", "Line", "Memo", "Note", "Participant", "Project", "ProjectError", "StorageError",
+    "Coder", "Coding", "Event", "Line", "Memo", "Note", "Participant", "Project", "ProjectBusy", "ProjectError", "StorageError",
     "Theme", "Transcript", "describe_sqlite_error", "parse_line_range", "span_text",
 ]

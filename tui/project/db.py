@@ -31,6 +31,45 @@ class ProjectError(Exception):
 StorageError = sqlite3.Error
 
 
+class ProjectBusy(ProjectError):
+    """Another program held the project's lock for longer than margin waits: nothing was done."""
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error)
+    return "database is locked" in text or "database is busy" in text or getattr(error, "sqlite_errorcode", 0) in (5, 6)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose every statement turns "database is locked" into `ProjectBusy`.
+
+    A read or the once-a-second change check, as much as a write, can meet another program
+    (a long import in another terminal, sqlite3, Datasette, R) holding the lock for longer
+    than the busy timeout: callers then get one kind of error that says so, never a crash.
+    """
+
+    path: Path | None = None
+
+    def execute(self, *args: object, **kwargs: object) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().execute(*args, **kwargs)  # type: ignore[arg-type]
+        except sqlite3.OperationalError as error:
+            if _busy(error):
+                raise ProjectBusy(
+                    f"{self.path}: the project is busy in another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
+                    "nothing was changed: try again when it is done"
+                ) from None
+            raise
+
+    def executemany(self, *args: object, **kwargs: object) -> sqlite3.Cursor:  # type: ignore[override]
+        try:
+            return super().executemany(*args, **kwargs)  # type: ignore[arg-type]
+        except sqlite3.OperationalError as error:
+            if _busy(error):
+                raise ProjectBusy(f"{self.path}: the project is busy in another program; nothing was changed") from None
+            raise
+
+
 def now() -> str:
     """The current time as an ISO 8601 UTC timestamp, to the second."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -77,8 +116,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     target = f"file:{quote(str(path.resolve()))}?mode=ro" if readonly else str(path)
     conn = sqlite3.connect(
         target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False,
-        uri=readonly,
+        uri=readonly, factory=_Connection,
     )
+    conn.path = path
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
