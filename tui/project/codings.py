@@ -115,17 +115,15 @@ class CodingsMixin:
         self._remember_recent(theme.id)
         return coding_id
 
-    def _move_coding_links(self, old: int, new: int) -> None:
-        """Memos and divergences about coding `old` are about `new` from now on."""
+    def _move_coding_links(self, old: int, new: int | None) -> None:
+        """Memos and divergences about coding `old` are about `new` from now on (None: about no coding)."""
         for table in ("memos", "divergences"):
             for (row_id,) in self.conn.execute(f"SELECT id FROM {table} WHERE coding_id = ?", (old,)).fetchall():
                 self._update(table, row_id, coding_id=new)
 
     def _detach_coding(self, coding_id: int) -> None:
         """Memos and divergences about a coding that goes no longer point at it."""
-        for table in ("memos", "divergences"):
-            for (row_id,) in self.conn.execute(f"SELECT id FROM {table} WHERE coding_id = ?", (coding_id,)).fetchall():
-                self._update(table, row_id, coding_id=None)
+        self._move_coding_links(coding_id, None)
 
     def _remember_recent(self, theme_id: int) -> None:
         recent = [i for i in self.recent_theme_ids() if i != theme_id]

@@ -50,24 +50,25 @@ class _Connection(sqlite3.Connection):
 
     path: Path | None = None
 
+    def _busy_error(self, error: sqlite3.OperationalError) -> Exception:
+        if not _busy(error):
+            return error
+        return ProjectBusy(
+            f"{self.path}: the project is busy in another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
+            "nothing was changed: try again when it is done"
+        )
+
     def execute(self, *args: object, **kwargs: object) -> sqlite3.Cursor:  # type: ignore[override]
         try:
             return super().execute(*args, **kwargs)  # type: ignore[arg-type]
         except sqlite3.OperationalError as error:
-            if _busy(error):
-                raise ProjectBusy(
-                    f"{self.path}: the project is busy in another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
-                    "nothing was changed: try again when it is done"
-                ) from None
-            raise
+            raise self._busy_error(error) from None
 
     def executemany(self, *args: object, **kwargs: object) -> sqlite3.Cursor:  # type: ignore[override]
         try:
             return super().executemany(*args, **kwargs)  # type: ignore[arg-type]
         except sqlite3.OperationalError as error:
-            if _busy(error):
-                raise ProjectBusy(f"{self.path}: the project is busy in another program; nothing was changed") from None
-            raise
+            raise self._busy_error(error) from None
 
 
 def now() -> str:
