@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.formats.importer import import_file
-from tui.formats.transcripts import TranscriptError
+from tui.formats.importer import check_width, store_parsed
+from tui.formats.transcripts import DEFAULT_WIDTH, ParsedTranscript, TranscriptError, read_transcript
+from tui.messages import ImportDone, ImportFailed, ImportProgress
 from tui.project import Project, ProjectError
-from tui.screens.prompt import PromptScreen
+from tui.screens.base import MarginScreen
+from tui.screens.prompt import PromptScreen, complete_path
 from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible, visible_lines
 
 
-class ProjectScreen(Screen[None]):
+class TranscriptTable(DataTable, inherit_bindings=False):
+    """The table of transcripts: a row cursor moved by the screen's keys, not Textual's scrolling keys."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+    ]
+
+
+class ProjectScreen(MarginScreen[None]):
     """The study at a glance.
 
     | key | action |
@@ -38,8 +51,10 @@ class ProjectScreen(Screen[None]):
         Binding("a", "add_participant", "Add participant"),
         Binding("P", "assign", "Assign participant"),
         Binding("r", "rename_participant", "Rename participant"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Next transcript", show=False),
+        Binding("k", "cursor_up", "Previous transcript", show=False),
+        Binding("g,home", "first", "First transcript", show=False),
+        Binding("G,end", "last", "Last transcript", show=False),
         Binding("b", "board", "Theme board"),
         Binding("T", "get_table", "GET table"),
         Binding("M", "memos", "Memos and journal"),
@@ -48,7 +63,7 @@ class ProjectScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ProjectScreen {
-        #project-heading { height: auto; padding: 0 1; background: $panel; }
+        #project-heading { height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
         #project-table { height: 1fr; }
         #project-participants { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     }
@@ -57,11 +72,11 @@ class ProjectScreen(Screen[None]):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
-        self._rows: list[int] = []
+        self._rows: list[int | None] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="project-heading")
-        yield DataTable(id="project-table", cursor_type="row", zebra_stripes=True)
+        yield TranscriptTable(id="project-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="project-participants")
         yield Footer()
 
@@ -70,32 +85,42 @@ class ProjectScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.focus()
 
-    def on_screen_resume(self) -> None:
+    def reload(self) -> None:
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        """Re-read participants, transcripts and progress."""
+        """Re-read participants, transcripts, progress and who worked on each last."""
         project = self.project
         participants = project.participants()
         names = {p.id: p.pseudonym for p in participants}
         transcripts = project.transcripts()
+        progress = project.progress_all()
+        activity = project.transcript_activity()
         table = self.query_one(DataTable)
         keep = table.cursor_row
         rows: list[tuple[str, ...]] = []
         self._rows = []
         total_lines = total_coded = 0
         for transcript in transcripts:
-            lines, coded, notes = project.progress(transcript.id)
+            lines, coded, notes = progress.get(transcript.id, (0, 0, 0))
             total_lines += lines
             total_coded += coded
             percent = f"{coded} ({100 * coded // lines}%)" if lines else "0"
+            at, who = activity.get(transcript.id, ("", None))
+            last = f"{at[:16].replace('T', ' ')} {who or ''}".strip() if at else "not yet"
             rows.append((
                 visible(names.get(transcript.participant_id or -1, "—")), visible(transcript.title),
-                str(lines), percent, str(notes), visible(transcript.source),
+                str(lines), percent, str(notes), visible(last), visible(transcript.source),
             ))
             self._rows.append(transcript.id)
+        # A participant with no transcript yet is a row too: the study has them, their file is to come.
+        with_transcript = {t.participant_id for t in transcripts}
+        for participant in participants:
+            if participant.id not in with_transcript:
+                rows.append((visible(participant.pseudonym), "(no transcript yet: i imports one)", "", "", "", "", ""))
+                self._rows.append(None)
         table.clear(columns=True)
-        headers = ("participant", "transcript", "lines", "coded", "notes", "source")
+        headers = ("participant", "transcript", "lines", "coded", "notes", "last worked on", "source")
         for index, header in enumerate(headers):
             width = max([len(header), *(len(row[index]) for row in rows)])
             table.add_column(header, width=min(width, 40))
@@ -103,19 +128,17 @@ class ProjectScreen(Screen[None]):
             table.add_row(*(Content(cell) for cell in row))
         if self._rows:
             table.move_cursor(row=min(keep, len(self._rows) - 1))
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+        # One row whatever the width: the counts first, the study's title last, cut with an ellipsis.
         heading = (
-            f"{project.title} · {project.method} · coder: {project.coder or '?'} · "
-            f"{len(participants)} participant{'' if len(participants) == 1 else 's'} · "
-            f"{len(transcripts)} transcript{'' if len(transcripts) == 1 else 's'} · "
-            f"{total_coded} of {total_lines} lines coded"
+            f"{project.method} · coder: {project.coder or '?'} · "
+            f"{plural(len(participants), 'participant')} · {plural(len(transcripts), 'transcript')} · "
+            f"{total_coded} of {total_lines} lines coded · {project.title}"
         )
         self.query_one("#project-heading", Static).update(Content(visible(heading)))
-        without = [p.pseudonym for p in participants if not any(t.participant_id == p.id for t in transcripts)]
         hint = "enter: open the transcript · i: import a file · a: add a participant · ?: all keys"
         if not transcripts:
             hint = "No transcripts yet. Press i to import a .txt, .md, .docx, .vtt or .srt file."
-        if without:
-            hint += f"\nparticipants without a transcript: {', '.join(without)}"
         self.query_one("#project-participants", Static).update(Content(visible_lines(hint)))
 
     @property
@@ -124,7 +147,7 @@ class ProjectScreen(Screen[None]):
         table = self.query_one(DataTable)
         if not self._rows:
             return None
-        return self._rows[min(table.cursor_row, len(self._rows) - 1)]
+        return self._rows[min(table.cursor_row, len(self._rows) - 1)]  # None on a participant's own row
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
@@ -142,8 +165,16 @@ class ProjectScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self.query_one(DataTable).action_cursor_up()
 
+    def action_first(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.query_one(DataTable).move_cursor(row=max(len(self._rows) - 1, 0))
+
+    # ------------------------------------------------------------------ import, in a worker
+
     def action_import_file(self) -> None:
-        """Ask for a file and a participant, then import it."""
+        """Ask for a file (tab completes the path) and a participant, then import it in a worker."""
 
         def check(value: str) -> str | None:
             path = Path(value).expanduser()
@@ -155,59 +186,81 @@ class ProjectScreen(Screen[None]):
             if value is None:
                 return
             path = Path(value).expanduser()
-
-            def with_participant(pseudonym: str | None) -> None:
-                try:
-                    transcript = import_file(self.project, path, participant=pseudonym or None)
-                except (TranscriptError, ProjectError) as error:
-                    self.notify(Content(visible(str(error))), title="Not imported", severity="error")
-                    return
-                self.refresh_table()
-                self.notify(Content(visible(f"imported {transcript.title}: {transcript.line_count} lines")))
-
             self.app.push_screen(
                 PromptScreen(
-                    "Participant's pseudonym (leave empty to take it from the file)",
-                    placeholder="P07", allow_empty=True,
+                    f"Participant's pseudonym for {path.name} (empty: take it from the file)",
+                    placeholder=self._next_pseudonym(), allow_empty=True,
                 ),
-                lambda p: None if p is None else with_participant(p.strip() or None),
+                lambda p: None if p is None else self._import(path, p.strip() or None),
             )
 
-        self.app.push_screen(PromptScreen("Import a transcript: path to the file", placeholder="interviews/P07.docx", validate=check), chosen)
+        self.app.push_screen(
+            PromptScreen("Import a transcript: path to the file (tab completes)", placeholder="interviews/P07.docx",
+                         validate=check, complete=complete_path),
+            chosen,
+        )
+
+    def _next_pseudonym(self) -> str:
+        try:
+            return self.project.next_pseudonym()
+        except ProjectError:
+            return "P01"
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def _import(self, path: Path, pseudonym: str | None) -> None:
+        """Read and parse the file off the UI thread; store it (one transaction) back on it."""
+        self.post_message(ImportProgress(0, 1, path.name))
+        try:
+            parsed = read_transcript(path, width=check_width(DEFAULT_WIDTH))
+        except (TranscriptError, ProjectError, OSError) as error:
+            self.post_message(ImportFailed(str(error)))
+            return
+        self.app.call_from_thread(self._store, parsed, path, pseudonym)
+
+    def _store(self, parsed: ParsedTranscript, path: Path, pseudonym: str | None) -> None:
+        try:
+            transcript = store_parsed(self.project, parsed, path=path, participant=pseudonym, width=DEFAULT_WIDTH,
+                                      title=None)
+        except (TranscriptError, ProjectError) as error:
+            self.post_message(ImportFailed(str(error)))
+            return
+        self.post_message(ImportDone(transcript.title, transcript.line_count, transcript.id))
+
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.query_one("#project-participants", Static).update(Content(visible(f"importing {message.name} ...")))
+
+    def on_import_done(self, message: ImportDone) -> None:
+        self.reload()
+        self.say(f"imported {message.title}: {message.line_count} lines")
+
+    def on_import_failed(self, message: ImportFailed) -> None:
+        self.reload()
+        self.fail(ProjectError(message.error), title="Not imported")
+
+    # ------------------------------------------------------------------ participants
 
     def action_add_participant(self) -> None:
         """Add a participant by pseudonym."""
 
         def add(value: str | None) -> None:
-            if value is None:
-                return
-            try:
-                self.project.add_participant(value)
-            except ProjectError as error:
-                self.notify(Content(visible(str(error))), severity="error")
-                return
-            self.refresh_table()
-            self.notify(Content(visible(f"added participant {value}")))
+            if value is not None:
+                self.commit(lambda: self.project.add_participant(value), lambda p: f"added participant {p.pseudonym}")
 
-        self.app.push_screen(PromptScreen("New participant's pseudonym", placeholder="P07"), add)
+        self.app.push_screen(PromptScreen("New participant's pseudonym", placeholder=self._next_pseudonym()), add)
 
     def action_assign(self) -> None:
         """Assign the highlighted transcript to a participant."""
         transcript_id = self.selected_transcript
         if transcript_id is None:
             return
+        title = self.project.transcript(transcript_id).title
 
         def assign(value: str | None) -> None:
-            if value is None:
-                return
-            try:
-                self.project.set_transcript_participant(transcript_id, value)
-            except ProjectError as error:
-                self.notify(Content(visible(str(error))), severity="error")
-                return
-            self.refresh_table()
+            if value is not None:
+                self.commit(lambda: self.project.set_transcript_participant(transcript_id, value),
+                            lambda _: f"{title} is now {value}'s transcript")
 
-        self.app.push_screen(PromptScreen("Assign this transcript to participant", placeholder="P07"), assign)
+        self.app.push_screen(PromptScreen(f"Assign {title} to participant", placeholder="P07"), assign)
 
     def action_rename_participant(self) -> None:
         """Give the highlighted transcript's participant a new pseudonym, everywhere at once."""
@@ -216,20 +269,13 @@ class ProjectScreen(Screen[None]):
             return
         participant_id = self.project.transcript(transcript_id).participant_id
         if participant_id is None:
-            self.notify("this transcript has no participant yet: P assigns one", severity="warning")
+            self.say("this transcript has no participant yet: P assigns one")
             return
         old = self.project.participant(participant_id).pseudonym
 
         def rename(value: str | None) -> None:
-            if value is None:
-                return
-            try:
-                self.project.rename_participant(participant_id, value)
-            except ProjectError as error:
-                self.notify(Content(visible(str(error))), severity="error")
-                return
-            self.refresh_table()
-            self.notify(Content(visible(f"{old} is now {value}")))
+            if value is not None:
+                self.commit(lambda: self.project.rename_participant(participant_id, value), lambda _: f"{old} is now {value}")
 
         self.app.push_screen(PromptScreen(f"New pseudonym for {old}", placeholder="P07", value=old), rename)
 
