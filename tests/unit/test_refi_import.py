@@ -321,3 +321,12 @@ def test_divergent_cases_and_key_quotes_travel(tmp_path):
         assert back.find_theme("Belonging <b>").strategy == "subsumption"
         again = import_refi(back, out)
         assert again.unchanged["divergent cases"] == 1 and "divergent cases" not in again.added
+
+
+def test_progress_reaches_its_total(tmp_path):
+    with build_study(tmp_path / "s.margin") as project:
+        out = export_qdpx(project, tmp_path / "s.qdpx")
+    seen = []
+    back, _ = import_into_new(tmp_path / "b.margin", out, progress=lambda done, total: seen.append((done, total)))
+    back.close()
+    assert seen and seen[-1][0] == seen[-1][1] and all(d <= t for d, t in seen)

@@ -69,3 +69,9 @@ def test_samples_survive_export_again(tmp_path, name):
     project, _ = import_into_new(tmp_path / "p.margin", sample(name))
     with project:
         validate_qdpx(export_qdpx(project, tmp_path / "again.qdpx"))
+
+
+def test_maxqda_sets_are_reported_as_skipped(tmp_path):
+    project, report = import_into_new(tmp_path / "p.margin", sample("maxqda-24-ten-sources.qdpx"))
+    with project:
+        assert "2 sets (margin keeps no sets of codes or sources)" in report.skipped

@@ -477,6 +477,13 @@ def parse_qdpx(path: Path) -> RefiFile:
             out.notes[guid] = RefiNote(guid, (note.get("name") or "").strip(), body.replace("\r\n", "\n"),
                                        norm_guid(note.get("creatingUser")), note.get("creationDateTime"), tags)
         out.project_notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(root, "NoteRef")) if g]
+        sets = _child(root, "Sets")
+        count = len(_children(sets, "Set")) if sets is not None else 0
+        if count:
+            out.skipped.append(f"{count} set{'s' if count != 1 else ''} (margin keeps no sets of codes or sources)")
+        graphs = _child(root, "Graphs")
+        if graphs is not None and len(graphs):
+            out.skipped.append(f"{len(graphs)} graph{'s' if len(graphs) != 1 else ''} (margin draws no graphs)")
     return out
 
 
