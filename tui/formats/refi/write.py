@@ -333,7 +333,7 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
                 if note.first_line not in lines or note.last_line not in lines:
                     continue
                 start, end = lines[note.first_line][0], lines[note.last_line][1]
-                user = writer.coder_guid.get(note.coder_id) if note.coder_id else None
+                user = writer.user_of(note.coder_id)
                 name = f"{note.kind} note on lines {note.first_line}-{note.last_line}"
                 values = {"note": note.kind, "at": f"{start}-{end}"}
                 notes_out.append((note.guid, name, note.body, values, user, refi_time(note.created_at)))
@@ -354,7 +354,7 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
             "updated": getattr(memo, "updated_at", None) or None,
         }
         coder_id = getattr(memo, "coder_id", None)
-        user = writer.coder_guid.get(coder_id) if coder_id else None
+        user = writer.user_of(coder_id)
         notes_out.append((memo.guid, memo.title, memo.body, values, user, refi_time(memo.created_at)))
     notes_out.extend(_divergence_notes(project, writer, coding_guid))
     if notes_out:
