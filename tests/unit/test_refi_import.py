@@ -273,6 +273,24 @@ def snapshot(project: Project) -> dict:
     }
 
 
+def sliced_by_a_plain_reader(path) -> dict[str, str]:
+    """What a reader that knows only the standard finds: each Coding's text, sliced from its source file."""
+    from xml.etree import ElementTree as ET
+
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    found = {}
+    with zipfile.ZipFile(path) as archive:
+        root = ET.fromstring(archive.read("project.qde"))
+        for source in root.iterfind("q:Sources/q:TextSource", ns):
+            name = source.get("plainTextPath").removeprefix("internal://")
+            text = archive.read(f"sources/{name}").decode("utf-8")
+            for selection in source.iterfind("q:PlainTextSelection", ns):
+                coding = selection.find("q:Coding", ns)
+                start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+                found[coding.get("guid")] = text[start:end]
+    return found
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(spec=studies())
@@ -282,6 +300,7 @@ def test_round_trip_keeps_everything(tmp_path_factory, spec):
         out = export_qdpx(original, folder / "a.qdpx")
         validate_qdpx(out)
         expected = snapshot(original)
+        assert sliced_by_a_plain_reader(out) == {c.guid: coded_text(original, c) for c in original.codings()}
     back, report = import_into_new(folder / "b.margin", out, coder="someone else")
     with back:
         assert report.widened == 0
