@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -158,8 +160,6 @@ class _Merge:
     def cases(self) -> None:
         existing = {p.guid.lower(): p for p in self.p.participants()}
         by_name = {p.pseudonym.casefold(): p for p in self.p.participants()}
-        import json
-
         for case in self.refi.cases:
             found = existing.get(case.guid)
             if found is not None:
@@ -477,8 +477,6 @@ def _title_from(body: str) -> str:
 
 
 def _new_guid() -> str:
-    import uuid
-
     return str(uuid.uuid4())
 
 

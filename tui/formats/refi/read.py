@@ -469,7 +469,7 @@ def parse_qdpx(path: Path) -> RefiFile:
             guid = _guid_attr(note, "guid", name, "note")
             assert guid is not None
             content = _child(note, "PlainTextContent")
-            body = content.text or "" if content is not None else ""
+            body = (content.text or "") if content is not None else ""
             if content is None and note.get("plainTextPath"):
                 info = _source_entry(archive, note.get("plainTextPath", ""))
                 body = _decode_source(archive.read(info), name) if info is not None else ""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tui import __version__
-from tui.formats.output import Cancelled, Progress, CancelCheck, Steps, atomic_output
+from tui.formats.output import CancelCheck, Cancelled, Progress, Steps, atomic_output
 from tui.formats.refi.convention import derived_guid, with_tag
 from tui.project import Project, Theme
 
@@ -204,8 +204,7 @@ class _Writer:
             for child in kids:
                 write(element, child)
 
-        stack_safe_roots = roots
-        for root in stack_safe_roots:
+        for root in roots:
             write(codes, root)
         return True
 
