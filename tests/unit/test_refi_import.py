@@ -349,3 +349,15 @@ def test_progress_reaches_its_total(tmp_path):
     back, _ = import_into_new(tmp_path / "b.margin", out, progress=lambda done, total: seen.append((done, total)))
     back.close()
     assert seen and seen[-1][0] == seen[-1][1] and all(d <= t for d, t in seen)
+
+
+def test_a_project_zipped_inside_a_folder(tmp_path):
+    with zipfile.ZipFile(FIXTURES / "nvivo-utf16-crlf.qdpx") as original:
+        entries = {info.filename: original.read(info) for info in original.infolist()}
+    nested = tmp_path / "nested.qdpx"
+    with zipfile.ZipFile(nested, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(f"Night shifts/{name}", data)
+    project, report = import_into_new(tmp_path / "n.margin", nested)
+    with project:
+        assert report.added["codings"] == 2 and len(project.transcripts()) == 1

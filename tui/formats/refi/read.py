@@ -304,10 +304,16 @@ def _source_entry(archive: zipfile.ZipFile, path: str) -> zipfile.ZipInfo | None
             break
     target = target.replace("\\", "/").lstrip("/")
     wanted = {target.lower(), f"sources/{target}".lower(), f"sources/{PurePosixPath(target).name}".lower()}
+    base = PurePosixPath(target).name.lower()
+    fallback = None
     for info in archive.infolist():
-        if info.filename.replace("\\", "/").lower() in wanted:
+        name = info.filename.replace("\\", "/").lower()
+        if name in wanted:
             return info
-    return None
+        # a project zipped inside a folder: <folder>/sources/<file>
+        if fallback is None and name.endswith(f"/sources/{base}"):
+            fallback = info
+    return fallback
 
 
 def _decode_source(data: bytes, name: str) -> str:
@@ -357,7 +363,10 @@ def parse_qdpx(path: Path) -> RefiFile:
         if sum(i.file_size for i in infos) > MAX_UNPACKED:
             raise RefiError(f"{name}: unpacks to more than {MAX_UNPACKED // 1024**3} GB; not read")
         qdes = [i for i in infos if i.filename.lower().endswith(".qde") and "/" not in i.filename.strip("/")]
-        qde = next((i for i in qdes if i.filename.lower() == "project.qde"), None) or (qdes[0] if len(qdes) == 1 else None)
+        if not qdes:  # a project zipped inside a folder
+            qdes = [i for i in infos if i.filename.lower().endswith(".qde") and not i.filename.startswith("__MACOSX")]
+        named = [i for i in qdes if PurePosixPath(i.filename).name.lower() == "project.qde"]
+        qde = named[0] if len(named) == 1 else (qdes[0] if len(qdes) == 1 else None)
         if qde is None:
             what = "no .qde project file" if not qdes else f"{len(qdes)} .qde files and none named project.qde"
             raise RefiError(f"{name}: not a REFI-QDA project ({what} in the archive)")
