@@ -173,10 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3x the clean run, at least 20)")
     parser.add_argument("--only", metavar="LINE[-LINE]", help="only mutants on these lines (with one module)")
     parser.add_argument("--json", metavar="FILE", help="also write every outcome to FILE")
+    parser.add_argument("--deselect", nargs="+", default=[], metavar="NODEID",
+                        help="leave these tests out (one that fails for a reason of its own)")
     parser.add_argument("--confirm", action="store_true", help="run each survivor again against all of TESTS")
     args = parser.parse_args(argv)
     modules = [Path(m).resolve().relative_to(ROOT) for m in args.modules]
     tests = [str(Path(t).resolve().relative_to(ROOT)) for t in args.tests]
+    tests += [f"--deselect={nodeid}" for nodeid in args.deselect]
     low, _, high = (args.only or "0-999999").partition("-")
     wanted = range(int(low), int(high or low) + 1)
     temp = Path(tempfile.mkdtemp(prefix="fastmutate-"))

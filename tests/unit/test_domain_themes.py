@@ -233,10 +233,13 @@ def test_resolve_theme_names_or_says_how_to_create(project: Project) -> None:
     assert project.resolve_theme("Loose", level="get") == (
         None, {"name": "Loose", "level": "get", "parent_id": None, "participant_id": None},
     )
-    with pytest.raises(ProjectError, match="no theme 'Nowhere' to put 'Child' under"):
-        project.resolve_theme("Nowhere/Child")
-    with pytest.raises(ProjectError, match="is not a theme name or a path"):
-        project.resolve_theme("a/ /b")
+    # A path whose parent names no theme is a plain name that holds a slash.
+    assert project.resolve_theme("Nowhere/Child") == (
+        None, {"name": "Nowhere/Child", "level": "statement", "parent_id": None, "participant_id": None},
+    )
+    assert project.resolve_theme("Belonging/ /x")[1]["name"] == "Belonging/ /x"
+    with pytest.raises(ProjectError, match="a theme needs a name"):
+        project.resolve_theme("  ")
 
 
 def test_themes_are_listed_by_name_ignoring_case(project: Project) -> None:
