@@ -125,13 +125,13 @@ async def test_line_keys_move_the_cursor_and_the_pane_follows(study: Study, size
         await pilot.pause()
         assert cursor_number(app) == study.line_count
         assert pane(app).startswith(f"line {study.line_count}\n")
-        assert f"▶{study.line_count}" in screen_text(app)  # scrolled so that the last line shows
+        assert f"▶ {study.line_count}" in screen_text(app)  # scrolled so that the last line shows
         await pilot.press("j")  # cannot go past the end
         assert cursor_number(app) == study.line_count
         await pilot.press("g")
         await pilot.pause()
         assert cursor_number(app) == 1
-        assert "▶ 1 " in screen_text(app)
+        assert "▶  1" in screen_text(app)
         await pilot.press("end")
         assert cursor_number(app) == study.line_count
         await pilot.press("home")
@@ -155,7 +155,7 @@ async def test_page_keys_move_by_the_height_of_the_pane(study: Study, size: tupl
             expected = min(expected + step, last) if key == "pagedown" else max(expected - step, 1)
             assert cursor_number(app) == expected, key
             assert pane(app).startswith(f"line {expected}\n"), key
-            assert f"▶{expected:>2} " in screen_text(app), key  # the cursor line is on screen
+            assert f"▶ {expected:>2}" in screen_text(app), key  # the cursor line is on screen
 
 
 # ---------------------------------------------------------------------- tagging
@@ -188,9 +188,9 @@ async def test_select_three_lines_and_tag_with_a_misspelt_existing_theme(study: 
         assert view(app).selection == (4, 4)  # the selection ends with the tagging
         assert "Sense of belonging" in pane(app)
         text = screen_text(app)
-        assert "▶ 4 ●" in text  # cursor and coding markers on the cursor line
-        assert " 2 ●" in text and " 3 ●" in text
-        assert " 5 ● " not in text and " 1 ● " not in text
+        assert "▶  4●" in text  # cursor and coding markers on the cursor line
+        assert "  2●" in text and "  3●" in text
+        assert "  5●" not in text and "  1●" not in text
 
 
 async def test_tag_the_cursor_line_without_a_selection(study: Study, keyboard: Keyboard) -> None:
@@ -336,7 +336,7 @@ async def test_x_asks_which_coding_when_a_line_has_two(study: Study) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await start(pilot)
         await pilot.press("j")
-        assert "▶ 2 2" in screen_text(app)  # two codings on the line
+        assert "▶  22" in screen_text(app)  # two codings on the line
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
@@ -383,7 +383,7 @@ async def test_write_edit_and_delete_a_note(study: Study, keyboard: Keyboard) ->
         assert coder_names(study.project, [study.project.notes(study.transcript_id)[0].coder_id]) == ["VR"]
         assert "linguistic note on lines 2-3 saved" in status(app)
         assert "L: hedges a lot (linguistic, lines 2-3)" in " ".join(pane(app).split())
-        assert "▶ 3  ✎" in screen_text(app)  # no coding marker, a note marker
+        assert "▶  3 ✎" in screen_text(app)  # no coding marker, a note marker
 
         await pilot.press("e")
         await pilot.pause()
@@ -522,7 +522,8 @@ async def test_undo_and_redo_walk_every_change(study: Study, keyboard: Keyboard)
             await pilot.pause()
             check(step)
             assert "redone:" in status(app)
-        assert "Sense of belonging (statement" in pane(app)  # the pane shows line 1's coding again
+        # Redo goes to the place of what it redid: the note on line 2.
+        assert cursor_number(app) == 2 and "D: memo" in pane(app)
         await pilot.press("u")  # undo the note again, then a new change ends the redo branch
         await pilot.pause()
         check(2)
@@ -824,11 +825,11 @@ async def test_transcript_text_is_never_markup_or_terminal_control(markup_study:
         await pilot.pause()
         await pilot.press("slash")
         await keyboard.type(pilot, "[/]")
-        assert "match -/1" in status(app)
+        assert "match -/2" in status(app)  # twice on line 3: one match per occurrence
         await pilot.press("enter")
         await pilot.pause()
         assert cursor_number(app) == 3
-        assert "match 1/1" in status(app)
+        assert "match 1/2" in status(app)
         assert app.is_running
         assert isinstance(app.screen, WorkspaceScreen)
     assert project.check() == []
@@ -910,7 +911,7 @@ async def test_a_demo_transcript_shows_its_codings_notes_and_timestamps(demo: Pr
         view(app).go_to_number(coding.first_line)
         await pilot.pause()
         assert theme.name in pane(app)
-        assert f"▶{coding.first_line:>3} " in screen_text(app)
+        assert f"▶ {coding.first_line:>3}" in screen_text(app)
         assert "P03 · " in screen_text(app)
         assert f"{demo.progress(transcript.id)[1]} coded" in status(app)
         await pilot.press("m")
@@ -982,7 +983,7 @@ async def test_every_key_with_a_range_selected_in_the_margin_layout(study: Study
         assert app.is_running
         assert workspace(app).has_class("-margin")
         await pilot.press("G")
-        assert f"▶{study.line_count}" in screen_text(app)
+        assert f"▶ {study.line_count}" in screen_text(app)
     assert study.project.check() == []
 
 
@@ -1107,4 +1108,12 @@ async def test_search_finds_a_phrase_across_a_line_break(study: Study, keyboard:
         phrase = f"{first.text.split()[-1]} {second.text.split()[0]}"  # the last word of 1, the first of 2
         await pilot.press("slash")
         await keyboard.type(pilot, phrase)
-        assert workspace(app).view.matches[:2] == [0, 1]
+        # One occurrence, one match, though it runs over two lines; both lines show their part.
+        matches = workspace(app).view.matches
+        assert matches[0] == 0 and 1 not in matches  # lines 1-2 are one match, not two
+        assert f"/{len(matches)}" in status(app)
+        rows = screen_text(app).split("\n")
+        marked = [row for row in rows if first.text.split()[-1] in row or second.text.split()[0] in row]
+        assert marked
+        view_ = workspace(app).view
+        assert view_._match_spans(1, first.text) and view_._match_spans(2, second.text)

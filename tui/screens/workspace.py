@@ -22,6 +22,7 @@ from tui.screens.base import MarginScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import NoteEditor
+from tui.screens.prompt import PromptScreen
 from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
@@ -58,6 +59,7 @@ class WorkspaceScreen(MarginScreen[None]):
     | `e`, `D` | edit, delete a note on the cursor line |
     | `u` / `ctrl+z`, `ctrl+r` / `ctrl+y` | undo, redo |
     | `/`, `]`, `[` | search, next match, previous match |
+    | `:` | go to a line number |
     | `m` | the IPA margin layout |
     | `p` | show or hide the coding pane |
     | `q` | back to the project |
@@ -75,6 +77,7 @@ class WorkspaceScreen(MarginScreen[None]):
         Binding("slash", "search", "Search", priority=True),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Previous match", show=False),
+        Binding("colon", "go_to_line", "Go to line"),
         Binding("m", "toggle_margin", "Margin view", show=False),
         Binding("p", "toggle_pane", "Coding pane", show=False),
         Binding("b", "board", "Theme board"),
@@ -176,7 +179,9 @@ class WorkspaceScreen(MarginScreen[None]):
             ],
         )
         self._coded_count = len(coded)
-        self._recent_themes = [t for t in project.recent_themes() if self._usable(t)][:9]
+        self._usable_themes = project.usable_themes(self.transcript.id)  # the domain's one rule
+        usable = {t.id for t in self._usable_themes}
+        self._recent_themes = [t for t in project.recent_themes() if t.id in usable][:9]
         self._refresh_pane()
 
     def _refresh_pane(self) -> None:
@@ -219,6 +224,7 @@ class WorkspaceScreen(MarginScreen[None]):
     _search_query = ""
     _coded_count = 0
     _recent_themes: list[Theme] = []
+    _usable_themes: list[Theme] = []
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
@@ -239,7 +245,7 @@ class WorkspaceScreen(MarginScreen[None]):
         first, last = selection
         new_label = LEVEL_LABELS.get(self.project.levels[0], self.project.levels[0])
         picker = ThemePicker(
-            [t for t in self._themes.values() if self._usable(t)], paths=self._paths, participants=self._participants,
+            self._usable_themes, paths=self._paths, participants=self._participants,
             title=f"Tag {span_text(first, last)}", new_label=new_label,
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
@@ -264,10 +270,6 @@ class WorkspaceScreen(MarginScreen[None]):
             tag, lambda coding: f"tagged {span_text(first, last)}: {self.project.theme(coding.theme_id).name}",
             clear_selection=True,
         )
-
-    def _usable(self, theme: Theme) -> bool:
-        """Whether a theme may code this transcript: the domain's rule (each IPA case keeps its own)."""
-        return self.project.fits_case(theme, self.transcript.participant_id)
 
     def _recent(self) -> list[Theme]:
         """The recently used themes that may code this transcript (read with the codings, not per key)."""
@@ -388,7 +390,58 @@ class WorkspaceScreen(MarginScreen[None]):
         self._step(self.project.redo, "redone", "nothing to redo")
 
     def _step(self, step: Callable[[], Event | None], done: str, nothing: str) -> None:
-        self._commit(step, lambda event: nothing if event is None else f"{done}: {event.summary}")
+        event = self.commit(step, lambda event: nothing if event is None else self._undo_said(done, event))
+        if event is not None and event.transcript_id is not None:
+            self.go_to(event.transcript_id, event.first_line)
+
+    def _undo_said(self, done: str, event: Event) -> str:
+        """What was undone (or redone) and where: the transcript, the lines, the coder when not you."""
+        said = f"{done}: {event.summary}"
+        place = []
+        if event.transcript_id is not None and event.transcript_id != self.transcript.id:
+            try:
+                place.append(self.project.transcript(event.transcript_id).title)
+            except Exception:  # the transcript itself was undone away
+                pass
+        if event.first_line is not None:
+            place.append(span_text(event.first_line, event.last_line or event.first_line))
+        if event.coder and event.coder != self.project.coder:
+            place.append(f"by {event.coder}")
+        if getattr(event, "elsewhere", False):
+            place.append("made in another window")
+        return f"{said} ({', '.join(place)})" if place else said
+
+    def go_to(self, transcript_id: int, line: int | None) -> None:
+        """Show this transcript (switching to it in place if it is another), the cursor on `line`."""
+        if transcript_id != self.transcript.id:
+            try:
+                self.transcript = self.project.transcript(transcript_id)
+            except Exception:
+                return
+            self.view.set_lines(TranscriptLines(self.project, transcript_id))
+            self.view.border_title = Content(visible(self._title()))
+            self._set_query()
+            self.reload()
+        if line is not None:
+            self.view.go_to_number(min(max(line, 1), max(self.view.line_count, 1)))
+
+    # ------------------------------------------------------------------ go to a line
+
+    def action_go_to_line(self) -> None:
+        """Ask for a line number and put the cursor there."""
+        count = self.view.line_count
+
+        def check(value: str) -> str | None:
+            if not value.isdigit() or not 1 <= int(value) <= count:
+                return f"'{value}' is not a line number: type one from 1 to {count}"
+            return None
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.view.go_to_number(int(value))
+                self.say(f"line {value}")
+
+        self.app.push_screen(PromptScreen(f"Go to line (1-{count})", placeholder=str(count), validate=check), chosen)
 
     # ------------------------------------------------------------------ search
 
@@ -401,8 +454,13 @@ class WorkspaceScreen(MarginScreen[None]):
     @on(Input.Changed, "#workspace-search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._search_query = event.value
-        self.view.set_query(event.value)
+        self._set_query()
         self._refresh_status()
+
+    def _set_query(self) -> None:
+        """Mark every occurrence of the search (the domain's one match per occurrence)."""
+        query = self._search_query
+        self.view.set_query(query, self.project.find_matches(self.transcript.id, query) if query.strip() else [])
 
     @on(Input.Submitted, "#workspace-search")
     def _search_submitted(self) -> None:

@@ -17,6 +17,7 @@ more rows, never cut. In the IPA margin layout each line is drawn between its ex
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -176,6 +177,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._noted: set[int] = set()
         self._query = ""
         self._matches: list[int] = []
+        self._occurrences: list[tuple[int, int]] = []
+        self._spanned: dict[int, set[str]] = {}
         self.margin_layout = False
         self._left: dict[int, list[str]] = {}
         self._right: dict[int, list[str]] = {}
@@ -308,16 +311,32 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ search
 
-    def set_query(self, query: str) -> int:
-        """Highlight lines containing `query` (case-insensitive); return how many lines match."""
-        self._query = query.casefold()
-        self._matches = self._lines.find(query) if self._query else []
+    def set_query(self, query: str, occurrences: Sequence[tuple[int, int]] | None = None) -> int:
+        """Highlight `query` (case-insensitive); return how many times it occurs.
+
+        `occurrences` are (first line, last line) numbers of each occurrence, a phrase across a
+        line break being one occurrence on two lines; without them each matching line is one.
+        """
+        self._query = " ".join(query.casefold().split())
+        if not self._query:
+            found: list[tuple[int, int]] = []
+        elif occurrences is not None:
+            found = sorted(occurrences)
+        else:
+            found = [(index + 1, index + 1) for index in self._lines.find(query)]
+        self._occurrences = found
+        self._matches = [first - 1 for first, _ in found]
+        self._spanned = {}
+        for first, last in found:
+            for number in range(first, last + 1):
+                role = "whole" if first < number < last else ("alone" if first == last else ("first" if number == first else "last"))
+                self._spanned.setdefault(number, set()).add(role)
         self.refresh()
-        return len(self._matches)
+        return len(found)
 
     @property
     def matches(self) -> list[int]:
-        """Indexes of the lines that match the search."""
+        """Indexes of the lines where each occurrence of the search starts: one per occurrence."""
         return self._matches
 
     def next_match(self, forward: bool = True, *, include_current: bool = False) -> int | None:
@@ -343,7 +362,7 @@ class TranscriptView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
 
     def _gutter_width(self) -> int:
-        # cursor mark, number, space, coding marker, note marker, space
+        # cursor mark, space, number, coding marker, note marker, space
         return 1 + self._number_width + 1 + 3
 
     def width_for(self, text_width: int) -> int:
@@ -471,18 +490,23 @@ class TranscriptView(ScrollView, can_focus=True):
         mark = "▶" if is_cursor and first_row else ("┃" if selected else " ")
         segments.append(Segment(mark, background + style("transcript-view--marker")))
         number = str(line.number).rjust(self._number_width) if first_row else " " * self._number_width
-        segments.append(Segment(number + " ", background + style("transcript-view--number")))
+        # The space goes before the number, so the cursor mark never runs into it (▶ 77, not ▶77).
+        segments.append(Segment(" " + number, background + style("transcript-view--number")))
         count = self._coded.get(line.number, 0)
         marker = ("●" if count == 1 else (str(count) if count < 10 else "+")) if count and first_row else " "
         note = "✎" if first_row and line.number in self._noted else " "
         segments.append(Segment(marker, background + style("transcript-view--marker")))
         segments.append(Segment(note + " ", background + style("transcript-view--noted")))
         # text: the line exactly as stored, the speaker label that opens a turn in its own colour
-        pieces = wrap_cells(visible(line.text), text_width)
+        full = visible(line.text)
+        pieces = wrap_cells(full, text_width)
         text = pieces[part] if part < len(pieces) else ""
-        label = min(len(visible(line.text[: line.label_length])), len(text)) if first_row else 0
+        offset = _piece_offset(full, pieces, part)
+        label = max(min(len(visible(line.text[: line.label_length])) - offset, len(text)), 0)
+        spans = [(max(a - offset, 0), min(b - offset, len(text))) for a, b in self._match_spans(line.number, full)
+                 if b > offset and a < offset + len(text)]
         segments.extend(
-            self._styled_text(text, label, background, style("transcript-view--speaker"), style("transcript-view--match"))
+            self._styled_text(text, label, spans, background, style("transcript-view--speaker"), style("transcript-view--match"))
         )
         used = sum(cell_len(s.text) for s in segments)
         if self.margin_layout:
@@ -496,20 +520,39 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" " * (width - used), background))
         return segments
 
-    def _styled_text(self, text: str, label: int, base: Style, speaker: Style, match: Style) -> list[Segment]:
-        """Segments of `text`: the first `label` characters as the speaker, search matches marked."""
-        spans: list[tuple[int, int]] = []
+    def _match_spans(self, number: int, text: str) -> list[tuple[int, int]]:
+        """(start, end) of what the search marks on line `number`, whose shown text is `text`."""
+        roles = self._spanned.get(number)
+        if not roles or not text:
+            return []
         folded = text.casefold()
-        if self._query and text:
-            if len(folded) != len(text):  # casefold changed lengths (ß → ss): mark the whole line
-                if self._query in folded:
-                    spans.append((0, len(text)))
-            else:
-                position = folded.find(self._query)
-                while position >= 0:
-                    spans.append((position, position + len(self._query)))
-                    position = folded.find(self._query, position + len(self._query))
-        cuts = sorted({0, label, len(text), *(i for span in spans for i in span)})
+        if len(folded) != len(text) or "whole" in roles:  # casefold changed lengths (ß → ss): the whole line
+            return [(0, len(text))]
+        needle = self._query
+        spans: list[tuple[int, int]] = []
+        if "alone" in roles:
+            words = needle.split(" ")
+            pattern = r"\s+".join(re.escape(word) for word in words)
+            spans += [m.span() for m in re.finditer(pattern, folded)]
+        if "first" in roles:  # the line ends with the start of the phrase
+            stripped = folded.rstrip()
+            for cut in (i for i in range(len(needle) - 1, 0, -1) if needle[i] == " "):
+                if stripped.endswith(needle[:cut]):
+                    spans.append((len(stripped) - cut, len(stripped)))
+                    break
+        if "last" in roles:  # the line starts with the end of the phrase
+            lead = len(folded) - len(folded.lstrip())
+            for cut in (i for i in range(len(needle)) if needle[i] == " "):
+                if folded[lead:].startswith(needle[cut + 1 :]):
+                    spans.append((lead, lead + len(needle) - cut - 1))
+                    break
+        return spans
+
+    def _styled_text(
+        self, text: str, label: int, spans: list[tuple[int, int]], base: Style, speaker: Style, match: Style
+    ) -> list[Segment]:
+        """Segments of `text`: the first `label` characters as the speaker, the `spans` marked as matches."""
+        cuts = sorted({0, label, len(text), *(i for span in spans for i in span if 0 <= i <= len(text))})
         segments: list[Segment] = []
         for begin, end in zip(cuts, cuts[1:]):
             style = base + speaker if begin < label else base
@@ -517,6 +560,18 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += match
             segments.append(Segment(text[begin:end], style))
         return segments
+
+
+def _piece_offset(text: str, pieces: list[str], part: int) -> int:
+    """Where the row `part` of a wrapped line starts in the line's text."""
+    position = 0
+    for index, piece in enumerate(pieces):
+        start = text.find(piece, position) if piece else position
+        start = position if start < 0 else start
+        if index == part:
+            return start
+        position = start + len(piece)
+    return position
 
 
 def _fit(text: str, width: int) -> str:
