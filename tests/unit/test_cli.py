@@ -54,6 +54,12 @@ PROJECT_COMMANDS = {
     "check": [],
     "backup": ["@dest"],
     "participant": ["P01", "P99"],
+    "export": ["--format", "md", "--output", "@dest"],
+    "group": ["Belonging", "--into", "Community"],
+    "move": ["Belonging", "--under", "Community"],
+    "rename": ["Belonging", "Sense of belonging"],
+    "merge": ["Belonging", "--into", "Community"],
+    "memo": ["list"],
 }
 
 
@@ -1050,7 +1056,8 @@ def test_a_folder_is_not_a_project(capsys: pytest.CaptureFixture[str], tmp_path:
 # --------------------------------------------------------------------------- help and usage
 
 
-SUBCOMMANDS = ["demo", "open", "new", "import", "tag", "themes", "check", "backup", "participant"]
+SUBCOMMANDS = ["demo", "open", "new", "import", "tag", "themes", "check", "backup", "participant",
+               "export", "group", "move", "rename", "merge", "memo"]
 
 
 def test_every_subcommand_is_covered_here() -> None:
@@ -1081,7 +1088,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, out) == (0, f"margin {__version__}\n")
 
 
-@pytest.mark.parametrize("args", [["frobnicate"], ["export", "x.margin", "--format", "md", "--output", "x.md"], []])
+@pytest.mark.parametrize("args", [["frobnicate"], ["exprot", "x.margin", "--format", "md", "--output", "x.md"], []])
 def test_unknown_or_missing_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2

@@ -146,13 +146,13 @@ def test_a_new_name_at_the_end_of_a_path_goes_under_the_theme_the_path_names(pro
     assert made and theme.parent_id == pet.id and theme.level == "statement" and theme.participant_id == pid
     again, made = project.tag_by_name(tid, 20, 20, "learning community / being heard / asked for my view")
     assert not made and again.theme_id == theme.id
-    # A slash with no theme before it is part of a name, as in "Work/life balance".
-    coding, made = project.tag_by_name(tid, 9, 9, "Work/life balance")
-    assert made and project.theme(coding.theme_id).name == "Work/life balance"
-    assert project.theme(coding.theme_id).parent_id is None
-    again, made = project.tag_by_name(tid, 30, 30, "Work/life balance")
+    with pytest.raises(ProjectError, match="no theme 'Nowhere' to put 'Something' under"):
+        project.tag_by_name(tid, 9, 9, "Nowhere/Something")
+    # A slash between parts without words is part of a name: [/] is a theme of its own.
+    coding, made = project.tag_by_name(tid, 9, 9, "[/]")
+    assert made and project.theme(coding.theme_id).name == "[/]"
+    again, made = project.tag_by_name(tid, 30, 30, "[/]")
     assert not made and again.theme_id == coding.theme_id
-
 
 # ---------------------------------------------------------------------- 4. one rule each, in the domain
 

@@ -11,6 +11,7 @@ The screens and the command line call these; neither decides any of it itself.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -18,6 +19,9 @@ from tui.project.db import ProjectError, new_guid, now
 from tui.project.model import CASE_LEVELS, LEVEL_LABELS, Theme
 
 _COLUMNS = "id, guid, name, parent_id, level, participant_id, description, colour, strategy"
+
+
+_WORDY = re.compile(r"\w")
 
 
 def clean_theme_name(text: str) -> str:
@@ -151,9 +155,9 @@ class ThemesMixin:
     ) -> tuple[Theme | None, dict[str, Any]]:
         """What a typed name or path means: (the theme it names, None) or (None, how to create it).
 
-        A path whose last name is new is created under the theme the rest names; nothing is ever
-        made beside a theme that the path already names. Text whose part before the last `/`
-        names no theme is a plain name that holds a slash (`Work/life balance`, `[/]`).
+        A path whose last name is new is created under the theme the rest names, which must
+        exist; nothing is ever made beside a theme that the path already names. A `/` separates
+        names only where each part has a letter or digit: `[/]` is a name, not a path.
         """
         theme = self.find_theme(ref, transcript_id=transcript_id)
         if theme is not None:
@@ -162,10 +166,15 @@ class ThemesMixin:
         if not name:
             raise ProjectError("a theme needs a name")
         names = split_path(ref)
-        if len(names) > 1 and all(names):
-            parent = self.find_theme("/".join(names[:-1]), transcript_id=transcript_id)
-            if parent is not None:
-                name = names[-1]
+        if len(names) > 1 and all(_WORDY.search(n) for n in names):
+            parent_ref = "/".join(names[:-1])
+            parent = self.find_theme(parent_ref, transcript_id=transcript_id)
+            if parent is None:
+                raise ProjectError(
+                    f"no theme '{parent_ref}' to put '{names[-1]}' under; create the parent first "
+                    "(a / in a theme's name separates it from its parent)"
+                )
+            name = names[-1]
         level = level or self.level_below(parent)
         return None, {
             "name": name, "level": level, "parent_id": parent.id if parent else None,
