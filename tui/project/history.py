@@ -48,6 +48,8 @@ class _Recorder:
 
     changes: list[dict[str, Any]] = field(default_factory=list)
     place: dict[str, int | None] = field(default_factory=dict)
+    #: An action that cannot be undone keeps no row images (an import of thousands of rows).
+    undoable: bool = True
 
 
 _EVENT_COLUMNS = (
@@ -86,7 +88,7 @@ class HistoryMixin:
             self._place(transcript_id=transcript_id, first_line=first_line, last_line=last_line, theme_id=theme_id)
             yield
             return
-        self._recorder = _Recorder()
+        self._recorder = _Recorder(undoable=undoable)
         self._place(transcript_id=transcript_id, first_line=first_line, last_line=last_line, theme_id=theme_id)
         try:
             with transaction(self.conn):
@@ -147,7 +149,8 @@ class HistoryMixin:
         marks = ", ".join("?" for _ in row)
         cursor = self.conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', tuple(row.values()))
         row = {"id": cursor.lastrowid, **row} if "id" not in row else row
-        self._record(table, None, self._row(table, row["id"]))
+        if self._recording():
+            self._record(table, None, self._row(table, row["id"]))
         return row
 
     def _update(self, table: str, row_id: int, **values: Any) -> dict[str, Any]:
@@ -155,6 +158,8 @@ class HistoryMixin:
         before = self._row(table, row_id)
         sets = ", ".join(f'"{c}" = ?' for c in values)
         self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), row_id))
+        if not self._recording():
+            return {**before, **values}
         after = self._row(table, row_id)
         self._record(table, before, after)
         return after
@@ -165,6 +170,12 @@ class HistoryMixin:
         self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
         self._record(table, before, None)
         return before
+
+    def _recording(self) -> bool:
+        """Whether the action in progress keeps row images (raises outside an action)."""
+        if self._recorder is None:
+            raise RuntimeError("a change outside an action")
+        return self._recorder.undoable
 
     def _record(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         if self._recorder is None:
