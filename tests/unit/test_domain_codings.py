@@ -193,12 +193,17 @@ def test_recent_themes_newest_first_without_repeats_or_deleted(project: Project)
 
 def test_recent_themes_are_kept_to_a_limit_and_survive_bad_settings(project: Project) -> None:
     with project.action("x", "many"):
-        ids = [project._create_theme(f"T{n}", None, None, None) for n in range(RECENT_KEPT + 2)]
+        ids = [project._create_theme(f"T{n}", None, None, None) for n in range(42)]
         for n, theme_id in enumerate(ids):
             project._tag(1, 1 + n % 10, 1 + n % 10, project.theme(theme_id))
-    assert len(project.recent_theme_ids()) == RECENT_KEPT
+    assert len(project.recent_theme_ids()) == 40 == RECENT_KEPT
     assert project.recent_theme_ids()[0] == ids[-1]
     project._set_setting("recent_themes", "not json")
     assert project.recent_theme_ids() == []
     project._set_setting("recent_themes", '{"a": 1}')
     assert project.recent_theme_ids() == []
+
+
+def test_tag_by_name_checks_the_lines_before_the_name(project: Project) -> None:
+    with pytest.raises(ProjectError, match="outside"):
+        project.tag_by_name(1, 40, 40, "Nowhere/Child")

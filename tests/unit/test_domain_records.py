@@ -294,3 +294,13 @@ def test_drafts_are_per_coder(project: Project) -> None:
     assert [d.id for d in project.drafts()] == [mine]
     with Project.open(project.path) as anyone:
         assert len(anyone.drafts()) == 2
+
+
+def test_next_pseudonym_of_a_new_study(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "new.margin") as project:
+        assert project.next_pseudonym() == "P01"
+
+
+def test_a_session_starts_on_line_one(project: Project) -> None:
+    project.save_session(1)
+    assert (project.last_session().line, project.last_session().layout) == (1, "coding")

@@ -233,11 +233,12 @@ def test_resolve_theme_names_or_says_how_to_create(project: Project) -> None:
     assert project.resolve_theme("Loose", level="get") == (
         None, {"name": "Loose", "level": "get", "parent_id": None, "participant_id": None},
     )
-    # A path whose parent names no theme is a plain name that holds a slash.
-    assert project.resolve_theme("Nowhere/Child") == (
-        None, {"name": "Nowhere/Child", "level": "statement", "parent_id": None, "participant_id": None},
+    with pytest.raises(ProjectError, match="^no theme 'Nowhere' to put 'Child' under; create the parent first"):
+        project.resolve_theme("Nowhere/Child")
+    # A slash between parts without words is part of a name, not a path.
+    assert project.resolve_theme("[/]") == (
+        None, {"name": "[/]", "level": "statement", "parent_id": None, "participant_id": None},
     )
-    assert project.resolve_theme("Belonging/ /x")[1]["name"] == "Belonging/ /x"
     with pytest.raises(ProjectError, match="a theme needs a name"):
         project.resolve_theme("  ")
 

@@ -189,3 +189,22 @@ def test_check_range_messages(project: Project) -> None:
     with pytest.raises(ProjectError, match=r"^line 0 is outside"):
         project._check_range(1, 0, 0)
     project._check_range(1, 1, 5)
+
+
+def test_a_participant_without_transcripts_names_none(project: Project) -> None:
+    project.add_participant("P05")
+    with pytest.raises(ProjectError, match=r"^no transcript 'P05' \(transcripts: Interview 1\)$"):
+        project.find_transcript("P05")
+
+
+def test_import_keeps_turn_starts_apart_from_label_lengths(project: Project) -> None:
+    text = "Ann: hello\nstill Ann"
+    lines = [Line(1, "Ann", "Ann: hello", 0, 10, False, 5), Line(2, None, "still Ann", 11, 20, True, 0)]
+    t = project.import_transcript(title="Turns", text=text, lines=lines, participant=None)
+    assert project.lines(t.id) == lines
+    assert t.width == 72
+
+
+def test_find_matches_before_the_first_line(project: Project) -> None:
+    t = project.import_transcript(title="Lead", text="ab", lines=[Line(1, None, "b", 1, 2)], participant=None)
+    assert project.find_matches(t.id, "ab") == [(1, 1)]
