@@ -124,6 +124,8 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA trusted_schema=OFF")
+    # Deleted and replaced text is overwritten with zeros, not left in free space (privacy).
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return conn
 
