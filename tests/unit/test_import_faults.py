@@ -166,3 +166,67 @@ def test_tiny_widths_always_end_and_stay_exact(text: str, width: int) -> None:
     assert all(0 < len(l.text) <= width and l.text == text[l.start : l.end] for l in lines)
     assert "".join(l.text for l in lines) == "".join(text.split(" ")) or " " in text
     assert "".join(c for l in lines for c in l.text if not c.isspace()) == "".join(c for c in text if not c.isspace())
+
+
+# --------------------------------------------------------------------------- found by the mutation tool
+
+
+def test_cues_only_with_an_identifier_line_before_the_timing(tmp_path: Path) -> None:
+    cue = "00:00:01.000 --> 00:00:02.000\nP01: not a cue\n\n00:00:03.000 --> 00:00:04.000\nP01: a cue\n"
+    vtt = f"WEBVTT\n\nid\nsecond line\n{cue}"
+    assert [l.text for l in read_transcript(write(tmp_path, "i.vtt", vtt)).lines] == ["P01: a cue"]
+    srt = f"1\nsecond line\n{cue}".replace(".000", ",000")
+    assert [l.text for l in read_transcript(write(tmp_path, "i.srt", srt)).lines] == ["P01: a cue"]
+
+
+def test_vtt_blocks_without_a_usable_timing_are_skipped(tmp_path: Path) -> None:
+    vtt = (
+        "WEBVTT\n\nstray text\nmore text\n\n"
+        "00:00:0x.000 --> later\nP01: bad timing\n\n"
+        "00:00:03.000 --> 00:00:04.000\nP01: good\n"
+    )
+    assert [l.text for l in read_transcript(write(tmp_path, "t.vtt", vtt)).lines] == ["P01: good"]
+
+
+def test_cues_with_no_words_or_only_a_label_add_nothing(tmp_path: Path) -> None:
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,000\nP01: Yes.\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\n<i></i>\n\n"
+        "3\n00:00:03,000 --> 00:00:04,000\nP01:\n\n"
+        "4\n00:00:04,000 --> 00:00:05,000\nP01: No.\n"
+    )
+    (line,) = read_transcript(write(tmp_path, "e.srt", srt)).lines
+    assert line.text == "P01: Yes. No."
+
+
+def test_a_voice_tag_wins_over_a_label_in_the_cue(tmp_path: Path) -> None:
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Tom: said this\n"
+    (line,) = read_transcript(write(tmp_path, "v.vtt", vtt)).lines
+    assert (line.speaker, line.text) == ("Ann", "Ann: Tom: said this")
+
+
+def test_subtitle_paragraphs_have_their_first_cue_at_their_start(tmp_path: Path) -> None:
+    from tui.formats.transcripts.subtitles import _subtitle_transcript
+    from tui.formats.transcripts.speakers import _subtitle_detector
+
+    text, paragraphs = _subtitle_transcript(iter([("t1", [("Ann", "one")]), ("t2", [("Ann", "two")])]), _subtitle_detector)
+    assert text == "Ann: one two"
+    assert paragraphs[0].cues == ((0, "t1"), (9, "t2"))
+
+
+def test_skin_tones_and_joiners_join_the_character_before() -> None:
+    from tui.formats.transcripts.wrap import _joins_previous
+
+    assert _joins_previous("\U0001f3fb") and _joins_previous("\U0001f3ff") and _joins_previous("\u200d")
+    assert not _joins_previous("\U0001f3fa") and not _joins_previous("\U0001f400") and not _joins_previous("e")
+    assert _joins_previous("\u0301") and _joins_previous("\u0903") and _joins_previous("\u20dd")
+
+
+def test_wrap_lines_on_paragraphs_given_directly() -> None:
+    text = "   \nab   \ncdef"
+    # a blank paragraph gives no line; trailing whitespace is not part of a line
+    lines = wrap_lines(text, [Paragraph(0, 3), Paragraph(4, 9), Paragraph(10, 14)], 3)
+    assert [(l.text, l.start, l.end) for l in lines] == [("ab", 4, 6), ("cde", 10, 13), ("f", 13, 14)]
+    # a line that starts before the paragraph's first cue takes that cue's time
+    lines = wrap_lines("abc def ghi", [Paragraph(0, 11, cues=((4, "t1"), (8, "t2")))], 3)
+    assert [l.timestamp for l in lines] == ["t1", "t1", "t2"]
