@@ -48,7 +48,20 @@ def _coder(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace, *, readonly: bool = False) -> Project:
-    return Project.open(Path(args.project), coder=_coder(args), readonly=readonly)
+    project = Project.open(Path(args.project), coder=_coder(args), readonly=readonly)
+    _say_opening(project)
+    return project
+
+
+def _say_opening(project: Project, out: "object" = None) -> None:
+    """Say on stderr (or `out`) what opening did: an interrupted change rolled back, leftovers removed."""
+    from tui.project.recovery import RECOVERED
+
+    stream = out or sys.stderr
+    if project.opening.recovered:
+        print(_printable(f"margin: {project.path}: {RECOVERED}"), file=stream)
+    for path in project.opening.removed:
+        print(_printable(f"margin: removed {path.name}, left by a margin process that was stopped"), file=stream)
 
 
 # ---------------------------------------------------------------------- commands
@@ -178,8 +191,26 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """margin check"""
-    with _open(args, readonly=True) as project:
+    from tui.project.privacy import occurrences
+
+    with Project.open(Path(args.project), coder=_coder(args), readonly=True) as project:
+        if project.opening.recovered:
+            print(_printable(
+                f"{args.project}: a change was cut off (margin or the computer stopped mid-write); it was rolled "
+                "back: recovered an interrupted change (nothing acknowledged was lost). Nothing to do: the checks "
+                "below are of the project as it was after its last saved action"
+            ))
+        for path in project.opening.removed:
+            print(_printable(f"{args.project}: removed {path.name}, left by a margin process that was stopped"))
         problems = project.check()
+        if args.privacy:
+            found = occurrences(project, args.privacy)
+            for line in found:
+                print(_printable(f"{args.project}: privacy: {line}"))
+            if not found:
+                print(_printable(f"{args.project}: privacy: no occurrence of {', '.join(repr(n) for n in args.privacy)}"))
+            if found and not problems:
+                return 1
         if problems:
             for problem in problems:
                 print(_printable(f"{args.project}: {problem}"), file=sys.stderr)
@@ -197,9 +228,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """margin backup"""
     # Any version: a file from an older margin is copied as it is, not upgraded first.
+    from tui.project.recovery import clean_leftovers
+
     with Project.open(Path(args.project), readonly=True, any_version=True) as project:
-        project.backup(Path(args.dest))
-    print(f"backed up {args.project} to {args.dest}")
+        _say_opening(project)
+        dest = Path(args.dest)
+        if dest.parent.resolve() != project.path.parent.resolve() and dest.parent.is_dir():
+            for path in clean_leftovers(dest.parent):
+                print(_printable(f"margin: removed {path.name}, left by a margin process that was stopped"), file=sys.stderr)
+        project.backup(dest)
+    print(_printable(f"backed up {args.project} to {args.dest}"))
     return 0
 
 
@@ -212,12 +250,41 @@ def cmd_participant(args: argparse.Namespace) -> int:
         if args.rename:
             if transcript.participant_id is None:
                 raise ProjectError(f"'{transcript.title}' has no participant to rename; assign one without --rename")
+            from tui.project.privacy import occurrences
+
             old = project.participant(transcript.participant_id).pseudonym
-            project.rename_participant(transcript.participant_id, args.pseudonym)
-            print(_printable(f"{old} is now {args.pseudonym.strip()}, in every transcript and theme"))
+            new = project.rename_participant(transcript.participant_id, args.pseudonym).pseudonym
+            print(_printable(
+                f"participant {old} is now {new}: the name shown with their themes, transcripts, citations "
+                "and exports; the transcripts' text and speaker labels were not changed"
+            ))
+            left = [line for line in occurrences(project, [old]) if "history" not in line]
+            if left:
+                print(_printable(f"  '{old}' still occurs: {'; '.join(l.split(': ', 1)[1] for l in left)}"))
+                print(_printable(f"  to replace it everywhere: margin pseudonymise {args.project} '{old}' {new}"))
             return 0
         project.set_transcript_participant(transcript.id, args.pseudonym)
     print(_printable(f"'{transcript.title}' now belongs to {args.pseudonym.strip()}"))
+    return 0
+
+
+def cmd_pseudonymise(args: argparse.Namespace) -> int:
+    """margin pseudonymise"""
+    from tui.project.privacy import occurrences, pseudonymise
+
+    with _open(args) as project:
+        counts = pseudonymise(project, args.name, args.pseudonym)
+        if not counts:
+            print(_printable(f"'{args.name}' does not occur (as a whole word, in this case); nothing was changed"))
+        else:
+            print(_printable(
+                f"replaced '{args.name}' with {args.pseudonym.strip()} (cannot be undone): "
+                + ", ".join(f"{n} in {place}" if place != "lines rewritten" else f"{n} lines rewritten"
+                            for place, n in counts.items())
+            ))
+        left = occurrences(project, [args.name])
+        for line in left:
+            print(_printable(f"  still found, in another case or spacing: {line}"))
     return 0
 
 
@@ -350,18 +417,36 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """margin demo"""
     from tui.formats.demo import build_demo
+    from tui.project.recovery import mark_demo
 
     _require_terminal()
     path = Path(args.path)
     if args.fresh and path.exists():
-        Project.open(path, readonly=True).close()  # only ever replace a margin project
-        path.unlink()
+        _set_aside_demo(path)
     if path.exists():
-        print(f"opening the demo project {path} (margin demo --fresh rebuilds it)", file=sys.stderr)
+        print(_printable(f"opening the demo project {path} (margin demo --fresh rebuilds it)"), file=sys.stderr)
         project = _open(argparse.Namespace(project=path, coder=args.coder))
     else:
         project = build_demo(path, coder=args.coder or saved_coder())
+        mark_demo(project.conn)
     return _run_app(project, None, ask_coder=not (args.coder or saved_coder()))
+
+
+def _set_aside_demo(path: Path) -> None:
+    """Before `demo --fresh` rebuilds `path`: refuse unless it is a margin demo, and back it up."""
+    from tui.project.db import now
+    from tui.project.recovery import is_demo
+
+    with Project.open(path, readonly=True, any_version=True) as old:
+        if not is_demo(old.conn):
+            raise ProjectError(
+                f"{path}: not a margin demo (margin demo --fresh only rebuilds a demo it built); nothing was "
+                "changed; give the demo another place with --path"
+            )
+        backup = path.with_name(f"{path.name}.{now().replace(':', '')}.bak")
+        old.backup(backup)
+    print(_printable(f"kept the old demo as {backup.name}"), file=sys.stderr)
+    path.unlink()
 
 
 def _run_app(project: Project, transcript_id: int | None, *, ask_coder: bool) -> int:
@@ -455,6 +540,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("check", cmd_check, "check the project's integrity and schema", "margin check study.margin")
     p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--privacy", nargs="+", metavar="NAME",
+                   help="also list every remaining occurrence of these names (text, speakers, index, history)")
 
     p = command("backup", cmd_backup, "write a consistent copy of a project, open or closed",
                 "margin backup study.margin backups/study-2026-11-25.margin")
@@ -468,6 +555,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pseudonym", metavar="PSEUDONYM")
     p.add_argument("--rename", action="store_true",
                    help="rename the transcript's participant instead (say, a real name from a VTT voice)")
+    coder(p)
+
+    p = command("pseudonymise", cmd_pseudonymise,
+                "replace a real name everywhere: text, speakers, search index, history, notes, memos, themes",
+                "margin pseudonymise study.margin 'Sarah Jones' P07")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("name", metavar="NAME", help="the name as it is written (whole words, this case)")
+    p.add_argument("pseudonym", metavar="PSEUDONYM")
     coder(p)
 
     p = command("group", cmd_group, "group themes under one theme: statements into a PET, PETs into a GET",

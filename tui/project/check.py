@@ -3,6 +3,7 @@ the theme tree, the search index and the file's mode."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -48,6 +49,7 @@ class CheckMixin:
             if node is not None:
                 problems.append(f"theme {theme_id}: its parents form a loop")
         problems += self._check_search_index()
+        problems += self._check_events()
         mode = stat.S_IMODE(os.stat(self.path).st_mode) if os.name == "posix" else 0
         if mode & 0o077:
             problems.append(f"file mode {mode:o}: others can read it (chmod 600 {self.path.name})")
@@ -77,7 +79,11 @@ class CheckMixin:
         return problems
 
     def _check_search_index(self) -> list[str]:
-        """The search index holds every line, and only lines, with the lines' text."""
+        """The search index holds every line, and only lines, with each line's words, read-only too.
+
+        The index's own entries (FTS5's `instance` vocabulary: word, line id, position) are
+        compared with an index rebuilt from the lines into a temporary in-memory table.
+        """
         try:
             indexed = self.conn.execute("SELECT COUNT(*) FROM lines_fts_docsize").fetchone()[0]
             stored = self.conn.execute("SELECT COUNT(*) FROM lines").fetchone()[0]
@@ -90,10 +96,74 @@ class CheckMixin:
         if indexed != stored or missing:
             problems.append(f"search index: {indexed} lines indexed, {stored} stored ({missing} missing)")
         try:
-            self.conn.execute("INSERT INTO lines_fts (lines_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.OperationalError as error:
-            if "readonly" not in str(error):  # FTS5 runs its check as a write; read-only: the counts above only
-                problems.append(f"search index: {error}")
+            self.conn.execute("DROP TABLE IF EXISTS temp.margin_fts_expected")
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE temp.margin_fts_expected USING FTS5 (text, tokenize='unicode61 remove_diacritics 2')"
+            )
+            self.conn.execute("INSERT INTO temp.margin_fts_expected (rowid, text) SELECT id, text FROM main.lines")
+            self.conn.execute("CREATE VIRTUAL TABLE temp.margin_fts_expected_v USING fts5vocab(temp, margin_fts_expected, instance)")
+            self.conn.execute("CREATE VIRTUAL TABLE temp.margin_fts_actual_v USING fts5vocab(main, lines_fts, instance)")
+            wrong = self.conn.execute(
+                "SELECT doc FROM (SELECT term, doc, offset FROM temp.margin_fts_actual_v EXCEPT "
+                "SELECT term, doc, offset FROM temp.margin_fts_expected_v) UNION "
+                "SELECT doc FROM (SELECT term, doc, offset FROM temp.margin_fts_expected_v EXCEPT "
+                "SELECT term, doc, offset FROM temp.margin_fts_actual_v) LIMIT 1000"
+            ).fetchall()
         except sqlite3.Error as error:
-            problems.append(f"search index: {error}")
+            return problems + [f"search index: {error}"]
+        finally:
+            for name in ("margin_fts_actual_v", "margin_fts_expected_v", "margin_fts_expected"):
+                try:
+                    self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+                except sqlite3.Error:
+                    pass
+        if wrong:
+            places = self.conn.execute(
+                f"SELECT transcript_id, number FROM lines WHERE id IN ({','.join('?' * len(wrong))}) ORDER BY 1, 2 LIMIT 5",
+                [r[0] for r in wrong],
+            ).fetchall()
+            where = ", ".join(f"transcript {t} line {n}" for t, n in places) or "lines that no longer exist"
+            problems.append(
+                f"search index: {len(wrong)}{'+' if len(wrong) == 1000 else ''} lines indexed with other words "
+                f"than they hold ({where}); searching misses or invents matches"
+            )
+        return problems
+
+    def _check_events(self) -> list[str]:
+        """Every row's newest recorded change matches the row (or the row is gone after a delete).
+
+        Only changes after the newest action that keeps no row images (an import) are compared,
+        since such an action may change rows without recording them. Columns a row image lacks
+        (added by a later schema version) are not compared.
+        """
+        barrier = self.conn.execute(
+            "SELECT MAX(id) FROM events WHERE action NOT IN ('undo', 'redo') AND id NOT IN "
+            "(SELECT event_id FROM event_changes)"
+        ).fetchone()[0] or 0
+        rows = self.conn.execute(
+            "SELECT x.table_name, x.row_id, x.after, MAX(x.event_id * 1000000 + x.id) FROM event_changes x "
+            "JOIN events e ON e.id = x.event_id WHERE e.state IN ('done', 'final') AND x.event_id > ? "
+            "GROUP BY x.table_name, x.row_id",
+            (barrier,),
+        ).fetchall()
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        problems: list[str] = []
+        for table, row_id, after, _ in rows:
+            if table not in tables:
+                problems.append(f"history: a change to a table '{table}' that does not exist")
+                continue
+            cursor = self.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+            values = cursor.fetchone()
+            current = dict(zip([d[0] for d in cursor.description], values)) if values else None
+            if after is None:
+                if current is not None:
+                    problems.append(f"history: {table[:-1]} {row_id} was deleted but is still there")
+                continue
+            image = json.loads(after)
+            if current is None:
+                problems.append(f"history: {table[:-1]} {row_id} is missing, though no change deleted it")
+            elif any(current.get(k, v) != v for k, v in image.items() if not k.startswith("_")):
+                problems.append(f"history: {table[:-1]} {row_id} differs from its last recorded change")
+            if len(problems) >= 20:
+                break
         return problems

@@ -168,7 +168,9 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
     if "UNIQUE constraint failed: codings" in text:
         return "those lines are already tagged with that theme; nothing was changed"
     if "malformed" in text or "not a database" in text:
-        return f"{path}: the file is damaged ({text}); restore a backup"
+        from tui.project.recovery import damaged_message
+
+        return damaged_message(path, "SQLite: " + text)
     return f"{path}: {text}"
 
 

@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from tui.project import recovery, schema
+from tui.project import privacy, recovery, schema
 from tui.project.check import CheckMixin
 from tui.project.clustering import ClusteringMixin
 from tui.project.codings import CodingsMixin
@@ -139,6 +139,9 @@ class Project(
             )
         if not readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             raise ProjectError(f"{path}: cannot write: the file or its folder is read-only")
+        # Deleted rows' text leaves the history when a session ends: here, at the next write-capable
+        # open with no margin window on the file (privacy.py). Asked before connecting: see lock().
+        purge = not readonly and privacy.window_is_free(path)
         try:
             conn = connect(path, readonly=readonly)
         except sqlite3.Error as error:
@@ -156,6 +159,8 @@ class Project(
                 schema.migrate(conn)
             project = cls(path, conn, coder)
             project.opening = opening
+            if purge:
+                privacy.purge_deleted(project)
             return project
         except sqlite3.Error as error:
             conn.close()

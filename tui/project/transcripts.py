@@ -136,6 +136,26 @@ class TranscriptsMixin:
             "INSERT INTO lines_fts (rowid, text) SELECT id, text FROM lines WHERE transcript_id = ?", (transcript_id,)
         )
 
+    def _rewrite_lines(self, transcript_id: int, lines: Sequence[Line]) -> None:
+        """Replace the text, speaker and offsets of existing lines (same numbers) and their search
+        index together: the one updater of `lines`, beside `_write_lines`."""
+        for l in lines:
+            row = self.conn.execute(
+                "SELECT id, text FROM lines WHERE transcript_id = ? AND number = ?", (transcript_id, l.number)
+            ).fetchone()
+            if row is None:
+                raise ProjectError(f"transcript {transcript_id} has no line {l.number}")
+            self.conn.execute("INSERT INTO lines_fts (lines_fts, rowid, text) VALUES ('delete', ?, ?)", row)
+            self.conn.execute(
+                'UPDATE lines SET speaker = ?, text = ?, start = ?, "end" = ?, label_length = ?, cells = ? WHERE id = ?',
+                (l.speaker, l.text, l.start, l.end, l.label_length, schema.display_cells(l.text), row[0]),
+            )
+            self.conn.execute("INSERT INTO lines_fts (rowid, text) VALUES (?, ?)", (row[0], l.text))
+
+    def _compact_search_index(self) -> None:
+        """Merge the search index into one segment, so words of replaced lines are gone from it."""
+        self.conn.execute("INSERT INTO lines_fts (lines_fts) VALUES ('optimize')")
+
     def lines(self, transcript_id: int, first: int = 1, last: int | None = None) -> list[Line]:
         """The lines of a transcript from `first` to `last` (inclusive), in order."""
         rows = self.conn.execute(
