@@ -168,7 +168,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
                 }
                 for t in themes
             ]
-            print(json.dumps(data, indent=2, ensure_ascii=False))
+            print(_json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
             return 0
         children: dict[int | None, list] = {}
         for theme in themes:
@@ -379,12 +379,12 @@ def cmd_memo(args: argparse.Namespace) -> int:
             and (args.stage is None or m.stage == args.stage)
         ]
         if args.json:
-            print(json.dumps([
+            print(_json_safe(json.dumps([
                 {"id": m.id, "guid": m.guid, "title": m.title, "body": m.body, "stage": m.stage,
                  "created_at": m.created_at, "participant_id": m.participant_id,
                  "transcript_id": m.transcript_id, "theme_id": m.theme_id, "coding_id": m.coding_id}
                 for m in memos
-            ], indent=2, ensure_ascii=False))
+            ], indent=2, ensure_ascii=False)))
             return 0
         if not memos:
             print("no memos")
@@ -614,6 +614,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _count(number: int, noun: str) -> str:
     """`1 extract`, `2 extracts`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with DEL, C1 controls and bidi overrides escaped as \\uXXXX (json.dumps leaves them raw)."""
+    import re
+
+    return re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]",
+                  lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _printable(text: str) -> str:
