@@ -112,6 +112,8 @@ class Project(
             opening.removed = recovery.clean_leftovers(path.parent)
         try:
             opening.recovered = recovery.recover_journal(path)
+            if not opening.recovered:
+                recovery.remove_stale_journal(path)
             header = read_header(path)
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror}") from None

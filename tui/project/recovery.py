@@ -150,6 +150,36 @@ def recover_journal(path: Path) -> bool:
     return True
 
 
+def remove_stale_journal(path: Path) -> bool:
+    """Remove a journal a killed writer left before it wrote its header (SQLite ignores such a
+    file, but it stays beside the project); True if one was removed.
+
+    It is removed while this process holds the write lock, so no writer can be starting one.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False
+    try:
+        conn = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            with open(journal, "rb") as handle:
+                head = handle.read(8)
+            if head == _JOURNAL_MAGIC:
+                return False
+            journal.unlink()
+            return True
+        finally:
+            conn.execute("ROLLBACK")
+    except (sqlite3.Error, OSError):
+        return False
+    finally:
+        conn.close()
+
+
 # ---------------------------------------------------------------------- damage
 
 
