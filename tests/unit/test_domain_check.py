@@ -141,3 +141,49 @@ def test_a_read_only_project_is_checked_by_counts(project: Project) -> None:
     with Project.open(project.path, readonly=True) as reader:
         assert reader.check() == []
     project.conn = Project.open(project.path).conn  # for the fixture's close
+
+
+def test_a_damaged_index(project: Project) -> None:
+    project.conn.execute("PRAGMA writable_schema = ON")
+    project.conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX lines_by_cells ON lines (text)' "
+                         "WHERE name = 'lines_by_cells'")
+    project.conn.execute("PRAGMA writable_schema = RESET")
+    assert "sqlite: row 1 missing from index lines_by_cells" in project.check()
+
+
+def test_a_coding_of_a_missing_transcript_runs_past_its_end(project: Project) -> None:
+    project.conn.execute("PRAGMA foreign_keys = OFF")
+    project.conn.execute("UPDATE codings SET transcript_id = 99, first_line = 1, last_line = 1")
+    assert "coding 1: lines 1-1 run past the end of transcript 99 (0 lines)" in project.check()
+
+
+def test_a_file_others_can_only_run(project: Project) -> None:
+    os.chmod(project.path, 0o601)
+    assert project.check() == ["file mode 601: others can read it (chmod 600 study.margin)"]
+
+
+def test_lines_that_touch_are_in_order(project: Project) -> None:
+    project.import_transcript(title="Two", text="abcd", lines=[Line(1, None, "ab", 0, 2), Line(2, None, "cd", 2, 4)],
+                              participant=None)
+    assert project.check() == []
+
+
+def test_a_line_that_starts_inside_the_one_before(project: Project) -> None:
+    project.conn.execute('UPDATE lines SET start = 4, "end" = 8, text = \' one\' WHERE number = 2')
+    assert "transcript 1 line 2: not in order after line 1" in project.check()
+
+
+def test_a_transcript_without_lines_is_sound(project: Project) -> None:
+    project.import_transcript(title="Empty", text="", lines=[], participant=None)
+    assert project.check() == []
+
+
+def test_a_missing_search_index(project: Project) -> None:
+    project.conn.execute("DROP TABLE lines_fts")
+    assert project.check() == ["search index: no such table: lines_fts_docsize"]
+
+
+def test_a_search_index_with_a_stray_row(project: Project) -> None:
+    project.conn.execute("INSERT INTO lines_fts (lines_fts, rowid, text) VALUES ('delete', 2, 'P01: two')")
+    project.conn.execute("INSERT INTO lines_fts (rowid, text) VALUES (99, 'P01: two')")
+    assert "search index: 3 lines indexed, 3 stored (1 missing)" in project.check()

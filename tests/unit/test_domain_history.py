@@ -302,3 +302,97 @@ def test_events_survive_in_another_connection(project: Project) -> None:
     other = sqlite3.connect(project.path)
     assert other.execute("SELECT action, state FROM events ORDER BY id DESC LIMIT 1").fetchone() == ("theme.create", "done")
     other.close()
+
+
+def test_an_event_carries_its_id_and_time(project: Project) -> None:
+    project.create_theme("A")
+    event = project.history(1)[0]
+    assert (event.id, event.at) == project.conn.execute("SELECT id, at FROM events ORDER BY id DESC").fetchone()
+    assert event.at.endswith("Z") and event.id > 1
+
+
+def test_the_undo_record_keeps_the_place(project: Project) -> None:
+    theme = project.create_theme("Lost")
+    project.tag(1, 2, 3, theme.id)
+    project.undo()
+    record = project.history(1)[0]
+    assert (record.action, record.transcript_id, record.first_line, record.last_line, record.theme_id) == (
+        "undo", 1, 2, 3, theme.id)
+
+
+def test_a_nested_action_gives_its_place_to_the_outer_one(project: Project) -> None:
+    theme = project.create_theme("Lost")
+    with project.action("outer", "tag inside"):
+        project.tag(1, 2, 3, theme.id)
+    event = project.history(1)[0]
+    assert (event.transcript_id, event.first_line, event.last_line) == (1, 2, 3)
+
+
+def test_a_place_outside_an_action_is_ignored(project: Project) -> None:
+    project._place(transcript_id=1)
+    assert project._recorder is None
+
+
+def test_writes_outside_an_action_are_refused(project: Project) -> None:
+    with pytest.raises(RuntimeError, match="outside an action"):
+        project._insert("memos", {"guid": "g", "title": "t", "created_at": "now"})
+
+
+def test_update_and_delete_return_the_rows(project: Project) -> None:
+    memo = project.add_memo("Journal", "one")
+    with project.action("x", "y"):
+        assert project._update("memos", memo.id, body="two")["body"] == "two"
+        assert project._delete("memos", memo.id)["body"] == "two"
+
+
+def test_undo_says_whether_the_change_was_made_elsewhere(project: Project) -> None:
+    project.create_theme("Here")
+    assert project.undo().elsewhere is False
+    with Project.open(project.path, coder="AB") as other:
+        other.create_theme("There")
+    assert project.undo().elsewhere is True
+    assert project.redo().elsewhere is True
+
+
+def test_a_failed_undo_by_a_new_coder_leaves_no_stale_coder(project: Project) -> None:
+    theme = project.create_theme("A")
+    project.conn.execute(
+        "INSERT INTO codings (guid, transcript_id, first_line, last_line, theme_id, created_at) "
+        "VALUES ('x', 1, 1, 1, ?, 'now')", (theme.id,),
+    )
+    project.set_coder("NEW")
+    with pytest.raises(ProjectError):
+        project.undo()
+    project.create_theme("B")
+    assert project.history(1)[0].coder == "NEW"
+
+
+def test_an_undo_error_by_a_new_coder_leaves_no_stale_coder(project: Project) -> None:
+    project.create_theme("A")
+    project.set_coder("NEW")
+    project.conn.execute("PRAGMA query_only = ON")
+    with pytest.raises(ProjectError):
+        project.undo()
+    project.conn.execute("PRAGMA query_only = OFF")
+    project.create_theme("B")
+    assert project.history(1)[0].coder == "NEW"
+
+
+def test_a_failed_undo_without_a_coder_does_not_stick(tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "anon.margin")
+    project.import_transcript(title="T", text="a", lines=[Line(1, None, "a", 0, 1)], participant=None)
+    theme = project.create_theme("A")
+    project.conn.execute(
+        "INSERT INTO codings (guid, transcript_id, first_line, last_line, theme_id, created_at) "
+        "VALUES ('x', 1, 1, 1, ?, 'now')", (theme.id,),
+    )
+    with pytest.raises(ProjectError):
+        project.undo()
+    assert not project.can_undo()
+    project.close()
+
+
+def test_history_shows_the_latest_two_hundred(project: Project) -> None:
+    project.conn.executemany("INSERT INTO events (at, action, payload, state) VALUES ('now', 'x', '{}', 'final')",
+                             [()] * 205)
+    assert len(project.history()) == 200

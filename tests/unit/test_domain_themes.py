@@ -122,7 +122,7 @@ def test_update_theme_refuses_unknown_fields_and_bad_values(project: Project) ->
     with pytest.raises(ProjectError, match="needs a name"):
         project.update_theme(theme.id, name=" ")
     project.create_theme("Found")
-    with pytest.raises(ProjectError, match="already exists"):
+    with pytest.raises(ProjectError, match="^a theme named 'found' already exists at the top of the tree"):
         project.update_theme(theme.id, name="found")
     assert project.theme(theme.id).name == "Lost"
 
@@ -248,3 +248,9 @@ def test_themes_are_listed_by_name_ignoring_case(project: Project) -> None:
         project.create_theme(name)
     assert [t.name for t in project.themes()] == ["Alpha", "beta", "Gamma"]
     assert project._themes_by_ids([]) == {}
+
+
+def test_an_exact_name_wins_over_other_cases(project: Project) -> None:
+    exact = project.create_theme("Lost")
+    project.create_theme("lost", participant_id=project.find_participant("P01").id)
+    assert project.find_theme("Lost").id == exact.id

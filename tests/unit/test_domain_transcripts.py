@@ -208,3 +208,15 @@ def test_import_keeps_turn_starts_apart_from_label_lengths(project: Project) -> 
 def test_find_matches_before_the_first_line(project: Project) -> None:
     t = project.import_transcript(title="Lead", text="ab", lines=[Line(1, None, "b", 1, 2)], participant=None)
     assert project.find_matches(t.id, "ab") == [(1, 1)]
+
+
+def test_find_matches_where_casefold_lengthens_the_text(project: Project) -> None:
+    text = "ßßßß ab\ncd"
+    t = project.import_transcript(title="Long", text=text, lines=[Line(1, None, "ßßßß ab", 0, 7), Line(2, None, "cd", 8, 10)],
+                                  participant=None)
+    assert project.find_matches(t.id, "ab") == [(1, 1)]
+
+
+def test_find_matches_in_text_without_lines(project: Project) -> None:
+    t = project.import_transcript(title="Bare", text="abc", lines=[], participant=None)
+    assert project.find_matches(t.id, "abc") == []
