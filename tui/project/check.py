@@ -101,18 +101,38 @@ class CheckMixin:
                 "CREATE VIRTUAL TABLE temp.margin_fts_expected USING FTS5 (text, tokenize='unicode61 remove_diacritics 2')"
             )
             self.conn.execute("INSERT INTO temp.margin_fts_expected (rowid, text) SELECT id, text FROM main.lines")
-            self.conn.execute("CREATE VIRTUAL TABLE temp.margin_fts_expected_v USING fts5vocab(temp, margin_fts_expected, instance)")
-            self.conn.execute("CREATE VIRTUAL TABLE temp.margin_fts_actual_v USING fts5vocab(main, lines_fts, instance)")
-            wrong = self.conn.execute(
-                "SELECT doc FROM (SELECT term, doc, offset FROM temp.margin_fts_actual_v EXCEPT "
-                "SELECT term, doc, offset FROM temp.margin_fts_expected_v) UNION "
-                "SELECT doc FROM (SELECT term, doc, offset FROM temp.margin_fts_expected_v EXCEPT "
-                "SELECT term, doc, offset FROM temp.margin_fts_actual_v) LIMIT 1000"
-            ).fetchall()
+            for kind in ("row", "instance"):
+                self.conn.execute(
+                    f"CREATE VIRTUAL TABLE temp.margin_fts_expected_{kind} USING fts5vocab(temp, margin_fts_expected, {kind})"
+                )
+                self.conn.execute(f"CREATE VIRTUAL TABLE temp.margin_fts_actual_{kind} USING fts5vocab(main, lines_fts, {kind})")
+            # Words whose count of lines or occurrences differs, then the lines of those words, and
+            # lines whose number of words differs: the index against the lines in a few scans.
+            terms = [r[0] for r in self.conn.execute(
+                "SELECT term FROM (SELECT term, doc, cnt FROM temp.margin_fts_actual_row EXCEPT "
+                "SELECT term, doc, cnt FROM temp.margin_fts_expected_row) UNION SELECT term FROM "
+                "(SELECT term, doc, cnt FROM temp.margin_fts_expected_row EXCEPT "
+                "SELECT term, doc, cnt FROM temp.margin_fts_actual_row) LIMIT 50"
+            )]
+            docs = {r[0] for r in self.conn.execute(
+                "SELECT id FROM (SELECT id, sz FROM main.lines_fts_docsize EXCEPT SELECT id, sz FROM "
+                "temp.margin_fts_expected_docsize) UNION SELECT id FROM (SELECT id, sz FROM "
+                "temp.margin_fts_expected_docsize EXCEPT SELECT id, sz FROM main.lines_fts_docsize) LIMIT 1000"
+            )}
+            for term in terms:
+                docs |= {r[0] for r in self.conn.execute(
+                    "SELECT doc FROM (SELECT doc, offset FROM temp.margin_fts_actual_instance WHERE term = ?1 EXCEPT "
+                    "SELECT doc, offset FROM temp.margin_fts_expected_instance WHERE term = ?1) UNION SELECT doc FROM "
+                    "(SELECT doc, offset FROM temp.margin_fts_expected_instance WHERE term = ?1 EXCEPT "
+                    "SELECT doc, offset FROM temp.margin_fts_actual_instance WHERE term = ?1) LIMIT 1000",
+                    (term,),
+                )}
+            wrong = [(d,) for d in sorted(docs)][:1000]
         except sqlite3.Error as error:
             return problems + [f"search index: {error}"]
         finally:
-            for name in ("margin_fts_actual_v", "margin_fts_expected_v", "margin_fts_expected"):
+            for name in ("margin_fts_actual_row", "margin_fts_expected_row", "margin_fts_actual_instance",
+                         "margin_fts_expected_instance", "margin_fts_expected"):
                 try:
                     self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
                 except sqlite3.Error:
