@@ -175,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write every outcome to FILE")
     parser.add_argument("--deselect", nargs="+", default=[], metavar="NODEID",
                         help="leave these tests out (one that fails for a reason of its own)")
+    parser.add_argument("--survivors", metavar="FILE",
+                        help="only the mutants that survived in FILE (a --json of an earlier run of the same code), "
+                             "and every mutant of the --changed modules")
+    parser.add_argument("--changed", nargs="*", default=[], metavar="MODULE_FILE",
+                        help="with --survivors: modules changed since that run, mutated whole")
     parser.add_argument("--confirm", action="store_true", help="run each survivor again against all of TESTS")
     args = parser.parse_args(argv)
     modules = [Path(m).resolve().relative_to(ROOT) for m in args.modules]
@@ -190,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
                 for module in modules
                 for index, (line, description) in enumerate(mutants(sources[module]))
                 if line in wanted]
+        if args.survivors:
+            changed = {str(Path(m).resolve().relative_to(ROOT)) for m in args.changed}
+            survived = {(o["file"], o["line"], o["mutation"]) for o in json.loads(Path(args.survivors).read_text())
+                        if o["outcome"] == "passed"}
+            work = [w for w in work if str(w[0]) in changed or (str(w[0]), w[2], w[3]) in survived]
 
         # The clean run, traced: which test runs which lines.
         files = {str(workdir / m) for m in modules}
