@@ -47,11 +47,8 @@ def _coder(args: argparse.Namespace) -> str:
         return "coder"
 
 
-def _open(args: argparse.Namespace, *, readonly: bool = False, verify: bool = True) -> Project:
-    # verify: SQLite's check of every page (1.5 s on a 400,000-line study). The coding workspace
-    # skips it to open at once: it relies on the header checks, and any damaged page it meets
-    # later is refused with the same message.
-    project = Project.open(Path(args.project), coder=_coder(args), readonly=readonly, verify=verify)
+def _open(args: argparse.Namespace, *, readonly: bool = False) -> Project:
+    project = Project.open(Path(args.project), coder=_coder(args), readonly=readonly)
     _say_opening(project)
     return project
 
@@ -408,7 +405,7 @@ def _require_terminal() -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     """margin open"""
     _require_terminal()
-    project = _open(args, verify=False)
+    project = _open(args)
     try:
         transcript_id = project.find_transcript(args.transcript).id if args.transcript else None
     except BaseException:
@@ -428,7 +425,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _set_aside_demo(path)
     if path.exists():
         print(_printable(f"opening the demo project {path} (margin demo --fresh rebuilds it)"), file=sys.stderr)
-        project = _open(argparse.Namespace(project=path, coder=args.coder), verify=False)
+        project = _open(argparse.Namespace(project=path, coder=args.coder))
     else:
         project = build_demo(path, coder=args.coder or saved_coder())
         mark_demo(project.conn)
