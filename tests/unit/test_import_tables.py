@@ -171,3 +171,13 @@ def test_zip_bomb_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert str(err.value).startswith("tables.docx: file too large (1 MB unzipped, limit 0 MB)")
     monkeypatch.setattr(word, "MAX_UNZIPPED_BYTES", size)
     assert read_transcript(path).lines
+
+
+@pytest.mark.parametrize(
+    "cell, stamp",
+    [("00:00:59", "00:00:59"), ("1:59:00", "01:59:00"), ("00:00:60", None), ("1:60:00", None), ("75:10", "00:75:10")],
+)
+def test_time_cell_limits(cell: str, stamp: str | None) -> None:
+    from tui.formats.transcripts.docx import _time
+
+    assert _time(cell) == stamp
