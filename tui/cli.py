@@ -47,8 +47,10 @@ def _coder(args: argparse.Namespace) -> str:
         return "coder"
 
 
-def _open(args: argparse.Namespace, *, readonly: bool = False) -> Project:
-    project = Project.open(Path(args.project), coder=_coder(args), readonly=readonly)
+def _open(args: argparse.Namespace, *, readonly: bool = False, verify: bool | str = True) -> Project:
+    # The coding window checks every page in the background (1.5 s on a 400,000-line study) and
+    # its writes wait for the verdict: it opens at once and never writes into a damaged file.
+    project = Project.open(Path(args.project), coder=_coder(args), readonly=readonly, verify=verify)
     _say_opening(project)
     return project
 
@@ -405,7 +407,7 @@ def _require_terminal() -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     """margin open"""
     _require_terminal()
-    project = _open(args)
+    project = _open(args, verify="background")
     try:
         transcript_id = project.find_transcript(args.transcript).id if args.transcript else None
     except BaseException:
@@ -425,7 +427,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _set_aside_demo(path)
     if path.exists():
         print(_printable(f"opening the demo project {path} (margin demo --fresh rebuilds it)"), file=sys.stderr)
-        project = _open(argparse.Namespace(project=path, coder=args.coder))
+        project = _open(argparse.Namespace(project=path, coder=args.coder), verify="background")
     else:
         project = build_demo(path, coder=args.coder or saved_coder())
         mark_demo(project.conn)

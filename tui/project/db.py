@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,6 +49,8 @@ class _Connection(sqlite3.Connection):
     """
 
     path: Path | None = None
+    #: Called before every write transaction begins (the project's wait for its page check).
+    before_write: Callable[[], None] | None = None
 
     def _busy_error(self, error: sqlite3.OperationalError) -> Exception:
         if not _busy(error):
@@ -144,6 +146,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
             raise
         conn.execute(f"RELEASE {name}")
         return
+    before = getattr(conn, "before_write", None)
+    if before is not None:
+        before()
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield

@@ -50,6 +50,7 @@ class Project(
         self._recorder: _Recorder | None = None
         self._made_here: set[int] = set()  # events this session wrote (the rest came from elsewhere)
         self._lock_fd: int | None = None
+        self._page_check: recovery.PageCheck | None = None
         self.opening = recovery.Opening()
 
     # ------------------------------------------------------------------ opening and closing
@@ -92,14 +93,16 @@ class Project(
     @classmethod
     def open(
         cls, path: Path | str, *, coder: str | None = None, readonly: bool = False, any_version: bool = False,
-        verify: bool = True,
+        verify: bool | str = True,
     ) -> Project:
         """Open an existing project, migrating it (after a backup) if it is older.
 
         With `readonly`, nothing is ever written: an older file is refused instead of migrated,
         unless `any_version` says the caller only copies it (a backup). Before either, an
         interrupted change is rolled back, leftovers of killed margin processes are removed, and
-        a damaged file is refused (`recovery`); `verify` adds SQLite's quick check of every page.
+        a damaged file is refused (`recovery`); `verify` adds SQLite's quick check of every page,
+        or with `verify="background"` runs it in a thread while the caller goes on, and makes
+        every write wait for its verdict (a damaged file is then refused at the first write).
         What was done is in `opening`.
         """
         path = Path(path)
@@ -150,17 +153,22 @@ class Project(
             raise ProjectError(describe_sqlite_error(path, error)) from None
         try:
             damage = recovery.schema_damage(conn, header.user_version)
-            if damage is None and verify:
+            migrating = header.user_version < schema.SCHEMA_VERSION and not readonly
+            later = verify == "background" and not migrating
+            if damage is None and verify and not later:
                 damage = recovery.quick_damage(conn)
             if damage is not None:
                 conn.close()
                 raise ProjectError(recovery.damaged_message(path, damage))
-            if header.user_version < schema.SCHEMA_VERSION and not readonly:
+            if migrating:
                 backup = path.with_name(f"{path.name}.v{header.user_version}-{now().replace(':', '')}.bak")
                 backup_file(conn, backup)
                 schema.migrate(conn)
             project = cls(path, conn, coder)
             project.opening = opening
+            if later:
+                project._page_check = recovery.PageCheck(path)
+                conn.before_write = project._wait_for_page_check
             if purge:
                 privacy.purge_deleted(project)
             return project
@@ -172,6 +180,22 @@ class Project(
         except OSError as error:
             conn.close()
             raise ProjectError(f"{path}: cannot back up before upgrading: {error.strerror}") from None
+
+    def _wait_for_page_check(self) -> None:
+        """Before a write: wait for the page check begun at open, and refuse to write if it failed."""
+        if self._page_check is not None:
+            damage = self._page_check.damage()
+            if damage is not None:
+                raise ProjectError(recovery.damaged_message(self.path, damage))
+
+    def page_damage(self) -> str | None:
+        """The damaged-file message if the background page check has found damage; None while it
+        runs, when it found none, or when the file was checked at open."""
+        check = self._page_check
+        if check is None or not check.done:
+            return None
+        damage = check.damage()
+        return recovery.damaged_message(self.path, damage) if damage is not None else None
 
     @staticmethod
     def _holds_margin_tables(path: Path) -> bool:

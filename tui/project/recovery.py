@@ -10,7 +10,9 @@ before anything is read or written:
 - damage: a header that no SQLite would write, a size that does not fit the page size, margin's
   application id without margin's tables, pages that do not fit together. Such a file is
   refused by every command with one message that names the newest backup beside it; it is
-  never written.
+  never written. The check of every page takes a while on a large study (1.5 s at 400,000
+  lines): the coding window runs it in the background (`PageCheck`) and every write waits for
+  its verdict, so the window opens at once and still never writes into a damaged file.
 - leftovers of margin's own naming from a process that was killed: `.NAME.PID.part` (a backup
   being written), `.NAME.PID.building` (a demo being built), and their journals. They are
   removed when the process named by PID is no longer running.
@@ -21,12 +23,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from tui.project import schema
-from tui.project.db import ProjectError
+from tui.project.db import ProjectError, connect
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -258,6 +261,47 @@ def quick_damage(conn: sqlite3.Connection) -> str | None:
     if results == ["ok"]:
         return None
     return f"its pages do not fit together (SQLite: {results[0][:120]})"
+
+
+class PageCheck:
+    """`quick_damage` of a file, run in a thread of its own on its own read-only connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._damage: str | None = None
+        self._error: sqlite3.Error | None = None
+        self._thread = threading.Thread(target=self._run, name="margin-page-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = connect(self.path, readonly=True)
+            try:
+                self._damage = quick_damage(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            self._error = error
+
+    @property
+    def done(self) -> bool:
+        """Whether the verdict is in."""
+        return not self._thread.is_alive()
+
+    def damage(self) -> str | None:
+        """Wait for the check; what is wrong with the pages, or None when they are sound."""
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            if "malformed" in str(error) or "not a database" in str(error):
+                self._damage = str(error)  # as Project.open words it
+            else:  # busy in another program, say: check here and now instead (raises ProjectBusy)
+                conn = connect(self.path, readonly=True)
+                try:
+                    self._damage = quick_damage(conn)
+                finally:
+                    conn.close()
+        return self._damage
 
 
 def newest_backup(path: Path) -> Path | None:
