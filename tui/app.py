@@ -91,7 +91,12 @@ class MarginApp(App[None]):
             )
 
     def _watch_file(self) -> None:
-        """Tell every screen when another process has changed the project file."""
+        """Tell every screen when another process has changed the project file, and the user when
+        the page check begun at open found damage (every write is refused from then on)."""
+        damage = self.project.page_damage()
+        if damage is not None and not self._told_of_damage:
+            self._told_of_damage = True
+            self.notify(Content(visible(damage)), severity="error", timeout=60)
         try:
             version = self.project.data_version()
         except ProjectError:  # another program holds the file (or it went): look again next second
@@ -155,6 +160,7 @@ class MarginApp(App[None]):
             self._watchdog.request_exit()
 
     _watchdog: ExitWatchdog | None = None
+    _told_of_damage = False
 
     def keep_drafts(self) -> None:
         """Ask every screen to keep text typed and not saved (a screen's `keep_draft()`), before leaving."""
