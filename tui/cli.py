@@ -32,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"margin: usage error: {message}\n")
+        # argparse quotes the bad argument in `message`: its control characters are shown, not sent.
+        sys.stderr.write(f"margin: usage error: {_printable(message)}\n")
         raise SystemExit(2)
 
 

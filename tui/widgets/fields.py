@@ -9,7 +9,16 @@ one write leave `abc`. These subclasses run the field's own binding for a key as
 field receives it, in the same place as the printable keys, so every key takes effect in the
 order typed. Priority bindings (the app's and the dialogs') are untouched: the app runs those
 before a key reaches the field at all. When Textual fixes the issue, delete this module and
-import Input and TextArea from `textual.widgets` again.
+import Input and TextArea from `textual.widgets` again (keeping the rule below).
+
+Control characters: whatever enters a field, typed, pasted, or pre-filled from the project (a
+note body, a memo, a theme name), comes in through `tui.text.visible`: ESC, the C1 controls, DEL,
+bidi overrides and the other invisible controls become their visible symbols (one character for
+one, so the cursor stays where it was), and those symbols are what the field holds and so what
+is saved. A field is drawn by Textual straight to the terminal, so a raw ESC in it would reach
+the terminal; and what the researcher sees in the editor is then exactly what is stored.
+Line breaks stay line breaks in a TextArea (CR LF becomes LF; a lone CR shows as ␍); an Input
+holds one line.
 """
 
 from __future__ import annotations
@@ -17,6 +26,9 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input as _TextualInput
 from textual.widgets import TextArea as _TextualTextArea
+from textual.widgets.text_area import Edit
+
+from tui.text import visible, visible_lines
 
 __all__ = ["Input", "TextArea"]
 
@@ -35,15 +47,35 @@ async def _run_own_binding(field: _TextualInput | _TextualTextArea, event: event
     # Not the field's key (escape, ctrl+s, tab): it bubbles to the screen and app as before.
 
 
+def area_text(text: str) -> str:
+    """What a TextArea holds for `text`: control characters visible, line breaks as LF."""
+    return visible_lines(text.replace("\r\n", "\n"))
+
+
 class Input(_TextualInput):
-    """Textual's Input, with backspace, arrows, home/end and the other edit keys applied in order."""
+    """Textual's Input, with backspace, arrows, home/end and the other edit keys applied in order,
+    and control characters in its value shown (and held) as visible symbols."""
+
+    def validate_value(self, value: str) -> str:
+        """Every value the field takes (typed, pasted, pre-filled) with its controls made visible."""
+        return visible(value)
 
     async def _on_key(self, event: events.Key) -> None:
         await _run_own_binding(self, event)
 
 
 class TextArea(_TextualTextArea):
-    """Textual's TextArea, with backspace, arrows, home/end and the other edit keys applied in order."""
+    """Textual's TextArea, with backspace, arrows, home/end and the other edit keys applied in order,
+    and control characters in its text shown (and held) as visible symbols."""
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        # The text it is built with and every `load_text` / `text =` (a pre-filled note).
+        super()._set_document(area_text(text), language)
+
+    def edit(self, edit: Edit) -> object:
+        # Every change (typing, paste, insert, replace, undo's inverse is built from the document).
+        edit.text = area_text(edit.text)
+        return super().edit(edit)
 
     async def _on_key(self, event: events.Key) -> None:
         await _run_own_binding(self, event)
