@@ -92,7 +92,12 @@ class CodingPane(VerticalScroll, can_focus=False):
 
     def show(self, state: PaneState) -> None:
         """Show the themes and notes of the cursor line."""
-        self.query_one("#coding-pane-body", Static).update(pane_content(state))
+        body = self.query_one("#coding-pane-body", Static)
+        content = pane_content(state)
+        # A cursor move mostly changes a line's number: the screen's layout only when the height does.
+        width = body.content_region.width
+        resized = not width or content.get_height(body.styles, width) != body.content_region.height
+        body.update(content, layout=resized)
 
     @property
     def text(self) -> str:

@@ -26,6 +26,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -191,6 +192,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._row_count = 0
         self._layout_width = -1
         self._number_width = 1
+        # Rendered rows by (line, row of it, width, cursor on it, selected, style), as Textual's Log
+        # keeps them; emptied whenever what a row shows changes (lines, annotations, search, layout).
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
 
     # ------------------------------------------------------------------ data
 
@@ -219,6 +223,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._noted = set(noted)
         self._notes = notes
         self._statements = statements
+        self._strips.clear()
         if self.margin_layout:  # only the margin layout's row heights depend on annotations
             self._relayout()
         else:
@@ -257,9 +262,15 @@ class TranscriptView(ScrollView, can_focus=True):
         if not len(self._lines):
             return
         index = max(0, min(index, len(self._lines) - 1))
-        self.cursor = index
-        self._scroll_to_cursor()
-        self.refresh()
+        before, self.cursor = self.cursor, index
+        if self._scroll_to_cursor():
+            self.refresh()
+        elif self.anchor is not None:  # the selection grew or shrank by the lines in between
+            low, high = sorted((before, index))
+            self.refresh_lines(self._row_of(low), self._row_of(high) + self._height_of(high) - self._row_of(low))
+        else:  # only the rows of the two cursor lines change
+            for moved in {before, index}:
+                self.refresh_lines(self._row_of(moved), self._height_of(moved))
         self.post_message(self.CursorMoved(self))
 
     def go_to_number(self, number: int) -> None:
@@ -331,6 +342,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for number in range(first, last + 1):
                 role = "whole" if first < number < last else ("alone" if first == last else ("first" if number == first else "last"))
                 self._spanned.setdefault(number, set()).add(role)
+        self._strips.clear()
         self.refresh()
         return len(found)
 
@@ -404,6 +416,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 self._extra_before.append(self._extra_before[-1] + heights[index] - 1)
         self._row_count = count + self._extra_before[-1]
         self.virtual_size = Size(max(width, 0), self._row_count)
+        self._strips.clear()
         self.refresh()
 
     @staticmethod
@@ -436,14 +449,18 @@ class TranscriptView(ScrollView, can_focus=True):
         k = bisect.bisect_left(self._tall, (index, 0))
         return self._tall[k][1] if k < len(self._tall) and self._tall[k][0] == index else 1
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll the cursor line into view; whether that scrolled."""
         top = self._row_of(self.cursor)
         bottom = top + self._height_of(self.cursor)
         height = self.scrollable_content_region.height
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom > self.scroll_y + height:
+            return True
+        if bottom > self.scroll_y + height:
             self.scroll_to(y=max(bottom - height, 0), animate=False, immediate=True)
+            return True
+        return False
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._layout_width:
@@ -453,6 +470,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._rich_style_cache.clear()
+        self._strips.clear()
 
     # ------------------------------------------------------------------ rendering
 
@@ -466,7 +484,17 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         index = self._line_at_row(row)
         part = row - self._row_of(index)
-        return Strip(self._row_segments(index, part, width, base)).crop_extend(0, width, base)
+        if self.anchor is None:
+            selected = False
+        else:
+            low, high = sorted((self.anchor, self.cursor if self.head is None else self.head))
+            selected = low <= index <= high
+        key = (index, part, width, index == self.cursor, selected, base)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = Strip(self._row_segments(index, part, width, base)).crop_extend(0, width, base)
+            self._strips[key] = strip
+        return strip
 
     def _row_segments(self, index: int, part: int, width: int, base: Style) -> list[Segment]:
         line = self._lines[index]
