@@ -219,7 +219,7 @@ class WorkspaceScreen(MarginScreen[None]):
         status = " · ".join(parts)
         if message:
             status = f"{message}  │  {status}"
-        self.query_one("#workspace-status", Static).update(Content(visible(status)))
+        self.query_one("#workspace-status", Static).update(Content(visible(status)), layout=False)  # one row, always
 
     _search_query = ""
     _coded_count = 0
