@@ -248,3 +248,35 @@ async def test_the_index_is_kept_between_pickers_and_follows_the_themes() -> Non
         await pilot.press(*["backspace"] * 16)
         await type_text(pilot, "outsider on the ward")
         assert not any(p.startswith("Outsider on the ward") for p in prompts(pilot))
+
+
+def test_the_shared_index_is_compared_only_with_lists_it_has_not_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.project.search import ThemeIndex
+
+    themes = list(THEMES)
+    paths = {t.id: t.name for t in themes}
+    monkeypatch.setattr(ThemePicker, "_shared", None)
+    monkeypatch.setattr(ThemePicker, "_synced_with", None)
+    ThemePicker.prepare(themes, paths)
+    compared = []
+    real_sync = ThemeIndex.sync
+    monkeypatch.setattr(ThemeIndex, "sync", lambda self, *a: compared.append(a) or real_sync(self, *a))
+    ThemePicker.prepare(themes, paths)  # the same lists: nothing to compare
+    assert compared == []
+    renamed = [*themes[1:], Theme(themes[0].id, themes[0].guid, "Renamed theme", None, themes[0].level)]
+    index = ThemePicker.prepare(renamed, paths)  # new lists: brought up to date
+    assert len(compared) == 1
+    assert index.rank("renamed theme", 1)[0].theme.name == "Renamed theme"
+
+
+def test_prepare_soon_builds_the_index_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(ThemePicker, "_shared", None)
+    monkeypatch.setattr(ThemePicker, "_synced_with", None)
+    themes = list(THEMES)
+    ThemePicker.prepare_soon(themes, {})
+    for thread in threading.enumerate():
+        if thread.name == "margin-theme-index":
+            thread.join(5)
+    assert ThemePicker._shared is not None and ThemePicker._synced_with[0] is themes

@@ -86,7 +86,10 @@ class ThemesMixin:
     def usable_themes(self, transcript_id: int) -> list[Theme]:
         """The themes that may code this transcript: cross-case ones and its own participant's."""
         participant_id = self.transcript(transcript_id, text=False).participant_id
-        return [t for t in self.themes() if self.fits_case(t, participant_id)]
+        themes = self.themes()
+        if self.method != "ipa":  # fits_case's rule, with the method read once rather than per theme
+            return themes
+        return [t for t in themes if t.participant_id is None or t.participant_id == participant_id]
 
     def may_code(self, theme: Theme, transcript_id: int) -> bool:
         """Whether `theme` may code this transcript (in IPA, each case keeps its own statements and PETs)."""

@@ -127,17 +127,28 @@ class ThemePicker(Dialog["PickResult | None"]):
     #: so that opening the picker re-indexes only the themes that changed since the last time.
     _shared: ClassVar[ThemeIndex | None] = None
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+    #: The lists the shared index was last brought up to date with: given the same objects again
+    #: (a screen passes what it read once per change), there is nothing to compare.
+    _synced_with: ClassVar[tuple[Sequence[Theme], Mapping[int, str]] | None] = None
 
     @classmethod
     def prepare(cls, themes: Sequence[Theme], paths: Mapping[int, str]) -> ThemeIndex:
-        """The shared index, up to date with `themes`; call it from a worker to have the first
-        picker on a large codebook open at once."""
+        """The shared index, up to date with `themes`; call it from a worker (or `prepare_soon`)
+        to have the picker on a large codebook open at once."""
         with cls._shared_lock:
+            synced = cls._synced_with
             if cls._shared is None:
                 cls._shared = ThemeIndex(themes, paths)
-            else:
+            elif synced is None or synced[0] is not themes or synced[1] is not paths:
                 cls._shared.sync(themes, paths)
+            cls._synced_with = (themes, paths)
             return cls._shared
+
+    @classmethod
+    def prepare_soon(cls, themes: Sequence[Theme], paths: Mapping[int, str]) -> None:
+        """`prepare` in a thread of its own, so the next `t` finds the index built; `themes` and
+        `paths` must not change afterwards (give new objects instead)."""
+        threading.Thread(target=cls.prepare, args=(themes, paths), name="margin-theme-index", daemon=True).start()
 
     def compose(self) -> ComposeResult:
         """A search box over the list of matches, and a line of keys."""
