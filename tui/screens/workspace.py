@@ -182,6 +182,7 @@ class WorkspaceScreen(MarginScreen[None]):
         self._usable_themes = project.usable_themes(self.transcript.id)  # the domain's one rule
         usable = {t.id for t in self._usable_themes}
         self._recent_themes = [t for t in project.recent_themes() if t.id in usable][:9]
+        ThemePicker.prepare_soon(self._usable_themes, self._paths)  # the next `t` opens at once
         self._refresh_pane()
 
     def _refresh_pane(self) -> None:
