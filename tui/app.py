@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,6 +23,7 @@ from tui.crashlog import crash_message, write_crash_log
 from tui.watchdog import ExitWatchdog
 from tui.messages import ProjectChanged
 from tui.project import Project, ProjectError
+from tui.project.recovery import FileWatch
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
 from tui.screens.prompt import PromptScreen
@@ -79,6 +81,7 @@ class MarginApp(App[None]):
             self._watchdog.start()
         # `margin tag` in another terminal: every screen shows its work within a second.
         self._data_version = self.project.data_version()
+        self._file = FileWatch(self.project.path)
         self.set_interval(1.0, self._watch_file)
         self.push_screen(ProjectScreen(self.project))
         if self._start_transcript is not None:
@@ -97,6 +100,8 @@ class MarginApp(App[None]):
         if damage is not None and not self._told_of_damage:
             self._told_of_damage = True
             self.notify(Content(visible(damage)), severity="error", timeout=60)
+        if self._file.check() is not None:  # deleted or replaced: save the work elsewhere first
+            self._rescue()
         try:
             version = self.project.data_version()
         except ProjectError:  # another program holds the file (or it went): look again next second
@@ -105,6 +110,40 @@ class MarginApp(App[None]):
             self._data_version = version
             for screen in self.screen_stack:
                 screen.post_message(ProjectChanged("elsewhere", elsewhere=True))
+
+    def _rescue(self, *, offer: bool = True) -> None:
+        """The file was deleted or replaced under margin: save the session's work to a new file at
+        once (in this thread: quitting must not outrun it), say so, and offer a name of one's own."""
+        try:
+            self._file.save(self.project.conn)
+        except (ProjectError, OSError):
+            pass  # the message says the work is not saved yet; the prompt offers another place
+        self.notify(Content(visible(self._file.message())), severity="error", timeout=3600)
+        if not offer:
+            return
+        self.push_screen(
+            PromptScreen(f"{self.project.path.name} was {self._file.change}: save this session's work as a new file",
+                         value=str(self._file.saved or self._file.suggested()), validate=self._file.refusal),
+            self._save_as,
+        )
+
+    def _save_as(self, answer: str | None) -> None:
+        if answer:
+            self.run_worker(partial(self._save_in_thread, answer), thread=True, group="save-as")
+
+    def _save_in_thread(self, answer: str) -> None:
+        try:
+            self._file.save(self.project.conn, Path(answer))
+        except ProjectError as error:
+            self.call_from_thread(self.notify, Content(visible(str(error))), severity="error", timeout=60)
+        else:
+            self.call_from_thread(self.notify, Content(visible(self._file.message())), severity="warning", timeout=3600)
+
+    async def action_quit(self) -> None:
+        """Quit; a file deleted or replaced in the last second is first saved to a new one."""
+        if self._file is not None and self._file.check() is not None:
+            self._rescue(offer=False)
+        await super().action_quit()
 
     def _set_coder(self, name: str | None) -> None:
         if not name:
@@ -160,6 +199,7 @@ class MarginApp(App[None]):
             self._watchdog.request_exit()
 
     _watchdog: ExitWatchdog | None = None
+    _file: FileWatch | None = None
     _told_of_damage = False
 
     def keep_drafts(self) -> None:

@@ -35,6 +35,13 @@ class ProjectBusy(ProjectError):
     """Another program held the project's lock for longer than margin waits: nothing was done."""
 
 
+class ProjectMoved(ProjectError):
+    """The file was deleted or replaced while open: SQLite refuses to write to it, nothing was done."""
+
+
+_MOVED = 1032  # SQLITE_READONLY_DBMOVED
+
+
 def _busy(error: sqlite3.OperationalError) -> bool:
     text = str(error)
     return "database is locked" in text or "database is busy" in text or getattr(error, "sqlite_errorcode", 0) in (5, 6)
@@ -45,7 +52,8 @@ class _Connection(sqlite3.Connection):
 
     A read or the once-a-second change check, as much as a write, can meet another program
     (a long import in another terminal, sqlite3, Datasette, R) holding the lock for longer
-    than the busy timeout: callers then get one kind of error that says so, never a crash.
+    than the busy timeout: callers then get one kind of error that says so, never a crash. A
+    write to a file deleted or replaced while open (which SQLite refuses) is `ProjectMoved`.
     """
 
     path: Path | None = None
@@ -53,6 +61,11 @@ class _Connection(sqlite3.Connection):
     before_write: Callable[[], None] | None = None
 
     def _busy_error(self, error: sqlite3.OperationalError) -> Exception:
+        if getattr(error, "sqlite_errorcode", 0) == _MOVED:
+            return ProjectMoved(
+                f"{self.path}: the file was deleted or replaced while margin had it open; nothing was changed; "
+                "save this session's work to a new file"
+            )
         if not _busy(error):
             return error
         return ProjectBusy(

@@ -359,3 +359,96 @@ def mark_demo(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------- the file going away
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+class FileWatch:
+    """Notices the project file being deleted or replaced while margin has it open, and saves the
+    session's work to a new file from the connection that is still open.
+
+    A deleted file lives on while a connection holds it: SQLite still reads it (and refuses every
+    write to it, since a journal beside the path would belong to another file), so everything
+    done up to that moment can be copied out with the backup API. Closing the connection loses
+    it for good, so the copy is made as soon as the change is noticed, before anything else.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._identity = _identity(path)
+        self.change: str | None = None
+        """"deleted" or "replaced" once noticed; None while the file is the one margin opened."""
+        self.saved: Path | None = None
+        """Where the session's work was last saved, once it has been."""
+        self._automatic: Path | None = None
+
+    def check(self) -> str | None:
+        """"deleted" or "replaced" the first time that is seen; None otherwise (and after)."""
+        if self.change is not None or self._identity is None:
+            return None
+        now_identity = _identity(self.path)
+        if now_identity == self._identity:
+            return None
+        self.change = "deleted" if now_identity is None else "replaced"
+        return self.change
+
+    def suggested(self) -> Path:
+        """A new file for the session's work: beside the project if that folder takes it, else home."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        folder = self.path.parent if os.access(self.path.parent, os.W_OK) else Path.home()
+        candidate = folder / f"{self.path.stem}-rescued-{stamp}.margin"
+        number = 2
+        while candidate.exists():
+            candidate = folder / f"{self.path.stem}-rescued-{stamp}-{number}.margin"
+            number += 1
+        return candidate
+
+    def refusal(self, answer: str) -> str | None:
+        """Why `answer` cannot be the new file (for a prompt), or None when it can."""
+        dest = Path(answer).expanduser()
+        if dest.exists() and dest != self.saved:
+            return f"{dest.name} already exists: choose a new name"
+        if not dest.parent.is_dir():
+            return f"folder {dest.parent} does not exist"
+        if dest.resolve() == self.path.resolve():
+            return "choose a name other than the file that went"
+        return None
+
+    def save(self, conn: sqlite3.Connection, dest: Path | None = None) -> Path:
+        """Copy everything the open connection holds to `dest` (default: a new name); return it.
+
+        The first save without `dest` is the automatic one; a later save to a name of the
+        researcher's choosing replaces that automatic copy (removed once the new one is written).
+        """
+        from tui.project.db import backup_file
+
+        automatic = dest is None
+        dest = (self.saved or self.suggested()) if dest is None else Path(dest).expanduser()
+        refusal = self.refusal(str(dest))
+        if refusal is not None:
+            raise ProjectError(f"{dest}: {refusal}")
+        try:
+            backup_file(conn, dest)
+        except OSError as error:
+            raise ProjectError(f"{dest}: cannot save there: {error.strerror or error}") from None
+        if automatic:
+            self._automatic = dest
+        elif self._automatic is not None and self._automatic != dest:
+            self._automatic.unlink(missing_ok=True)
+            self._automatic = None
+        self.saved = dest
+        return dest
+
+    def message(self) -> str:
+        """What happened and where the work is, in one line."""
+        where = f"this session's work is saved in {self.saved}; go on with margin open {self.saved}" if self.saved else (
+            "this session's work could not be saved elsewhere: keep margin open and free some space or a folder")
+        return f"{self.path.name} was {self.change} while margin had it open (nothing more is written to it); {where}"
