@@ -181,6 +181,9 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
         return f"{path}: cannot write: the disk is full (nothing was changed)"
     if "locked" in text or "busy" in text:
         return f"{path}: the project is busy in another program; try again in a moment"
+    if "disk I/O error" in text:
+        return (f"{path}: cannot write: the system refused the write (the disk may be full or failing, or the "
+                "file larger than a limit allows); nothing was changed; margin works again once that is fixed")
     if "UNIQUE constraint failed: themes" in text or "themes_unique_name" in text:
         return "a theme of that name already exists there (names are unique under one parent); nothing was changed"
     if "UNIQUE constraint failed: codings" in text:
