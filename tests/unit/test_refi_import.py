@@ -152,6 +152,26 @@ def test_reimport_leaves_same_rows_lists_differences_and_overwrites_only_when_as
         assert report.overwritten["themes"] == 1
 
 
+def test_an_import_held_on_differences_stores_nothing_until_the_user_chooses(tmp_path):
+    from tui.formats.refi import merge, read_refi
+
+    with build_study(tmp_path / "s.margin") as project:
+        out = export_qdpx(project, tmp_path / "s.qdpx")
+        refi = read_refi(out)
+        same = merge(project, refi, file_name=out.name, hold_if_differing=True)
+        assert not same.held and same.unchanged["themes"] == len(project.themes())  # nothing differs: stored
+        theme = project.find_theme("Outsider on the ward")
+        project.update_theme(theme.id, name="Outsider")
+        before = len(project.history(10_000))
+        held = merge(project, refi, file_name=out.name, hold_if_differing=True)
+        assert held.held and any("theme Outsider: name" in d for d in held.differing)
+        assert len(project.history(10_000)) == before and project.theme(theme.id).name == "Outsider"
+        taken = merge(project, refi, file_name=out.name, overwrite=True)
+        assert not taken.held and project.theme(theme.id).name == "Outsider on the ward"
+        assert "1 row differs from the project" in "\n".join(taken.lines())
+        assert project.check() == []
+
+
 def test_import_adds_new_rows_to_an_existing_project(tmp_path):
     with build_study(tmp_path / "s.margin") as project:
         out = export_qdc(project, tmp_path / "s.qdc")

@@ -115,3 +115,12 @@ def test_control_characters_do_not_break_the_word_file(tmp_path):
         out = export_report(project, tmp_path / "c.docx", "docx", transcripts=True)
         document = docx.Document(str(out))
         assert "a bell \ufffd rang" in document.tables[-1].rows[1].cells[1].text
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md"])
+def test_a_cancel_while_the_report_is_rendered_leaves_no_file(study, tmp_path, fmt):
+    snapshot = build_snapshot(study, transcripts=True)
+    answers = iter([False, True])  # not cancelled before rendering; cancelled by the time it is done
+    with pytest.raises(Cancelled):
+        write_snapshot(snapshot, tmp_path / f"r.{fmt}", fmt, cancelled=lambda: next(answers))
+    assert list(tmp_path.glob("r.*")) == [] and list(tmp_path.glob(".r.*")) == []

@@ -64,7 +64,7 @@ def export_project(
         from dataclasses import replace
 
         snapshot = replace(snapshot, gets=(), participants=(), journal=())
-    return write_snapshot(snapshot, output, fmt, force=force)
+    return write_snapshot(snapshot, output, fmt, force=force, cancelled=cancelled)
 
 
 def import_exchange_files(

@@ -22,7 +22,7 @@ from tui.project import METHODS, Project
 
 __all__ = [
     "Cancelled", "ExportError", "ImportReport", "RefiError", "RefiFile", "codebook_xml", "export_qdc",
-    "export_qdpx", "import_into_new", "import_refi", "project_xml", "read_refi",
+    "export_qdpx", "import_into_new", "import_refi", "merge", "project_xml", "read_refi",
 ]
 
 

@@ -49,6 +49,8 @@ class ImportReport:
     renamed: list[str] = field(default_factory=list)
     widened: int = 0
     counting: str = "code points"
+    held: bool = False
+    """True when nothing was stored because rows differ and the caller asked to hear of that first."""
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
@@ -70,7 +72,7 @@ class ImportReport:
         if self.counting != "code points":
             out.append(f"  positions were counted in {self.counting} and converted")
         if self.differing:
-            out.append(f"  {len(self.differing)} row{'s' if len(self.differing) != 1 else ''} differ from the "
+            out.append(f"  {len(self.differing)} row{'s differ' if len(self.differing) != 1 else ' differs'} from the "
                        f"project and were {'overwritten' if self.overwritten else 'left as they are (use --overwrite to take the file’s)'}:")
             out.extend(f"    {d}" for d in self.differing[:_MAX_SHOWN])
             if len(self.differing) > _MAX_SHOWN:
@@ -480,22 +482,36 @@ def _new_guid() -> str:
     return str(uuid.uuid4())
 
 
+class _Hold(Exception):
+    """Roll the import back: rows differ and the caller asks the user before anything is stored."""
+
+
 def merge(
     project: Project, refi: RefiFile, *, file_name: str, overwrite: bool = False, width: int = DEFAULT_WIDTH,
-    progress: Progress | None = None, cancelled: CancelCheck | None = None,
+    progress: Progress | None = None, cancelled: CancelCheck | None = None, hold_if_differing: bool = False,
 ) -> ImportReport:
-    """Store `refi` in `project` as one action; ProjectError (and nothing changed) on any problem."""
+    """Store `refi` in `project` as one action; ProjectError (and nothing changed) on any problem.
+
+    With `hold_if_differing`, an import that finds rows differing from the project's stores
+    nothing and returns its report with `held` set, so that the user can choose to overwrite
+    them or keep the project's before it is run again.
+    """
     report = ImportReport(file=file_name, counting=refi.counting)
     report.skipped.extend(refi.skipped)
     steps = Steps(progress, cancelled, total=len(refi.sources) + 2)
     steps.check()
-    with project.action("import.refi", f"import {file_name}", undoable=False):
-        job = _Merge(project, refi, report, overwrite, width, steps)
-        job.users()
-        job.cases()
-        job.codes()
-        steps.step()
-        job.sources()
-        job.notes()
-        steps.step()
+    try:
+        with project.action("import.refi", f"import {file_name}", undoable=False):
+            job = _Merge(project, refi, report, overwrite, width, steps)
+            job.users()
+            job.cases()
+            job.codes()
+            steps.step()
+            job.sources()
+            job.notes()
+            steps.step()
+            if hold_if_differing and report.differing:
+                raise _Hold()
+    except _Hold:
+        report.held = True
     return report

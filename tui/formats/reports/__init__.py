@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.formats.output import CancelCheck, Progress, atomic_output
+from tui.formats.output import CancelCheck, Progress, Steps, atomic_output
 from tui.formats.reports.snapshot import Snapshot, build_snapshot
 from tui.project import Project
 
@@ -34,10 +34,16 @@ def render_text(snapshot: Snapshot, fmt: str) -> str:
     raise ValueError(f"no text report format {fmt!r}")
 
 
-def write_snapshot(snapshot: Snapshot, path: Path | str, fmt: str, *, force: bool = False) -> Path:
-    """Write a report of `snapshot` to `path` in `fmt` (md, html, docx), whole or not at all."""
+def write_snapshot(snapshot: Snapshot, path: Path | str, fmt: str, *, force: bool = False,
+                   cancelled: CancelCheck | None = None) -> Path:
+    """Write a report of `snapshot` to `path` in `fmt` (md, html, docx), whole or not at all.
+
+    A cancel while the report is being rendered removes the temporary file: nothing is renamed.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
+    steps = Steps(None, cancelled)
+    steps.check()
     with atomic_output(path, force=force) as tmp:
         if fmt == "docx":
             from tui.formats.reports import word
@@ -45,6 +51,7 @@ def write_snapshot(snapshot: Snapshot, path: Path | str, fmt: str, *, force: boo
             word.render(snapshot, tmp)
         else:
             tmp.write_text(render_text(snapshot, fmt), encoding="utf-8", newline="\n")
+        steps.check()
     return Path(path)
 
 
@@ -54,4 +61,4 @@ def export_report(
 ) -> Path:
     """Read the project once and write its report to `path`."""
     snapshot = build_snapshot(project, transcripts=transcripts, progress=progress, cancelled=cancelled)
-    return write_snapshot(snapshot, path, fmt, force=force)
+    return write_snapshot(snapshot, path, fmt, force=force, cancelled=cancelled)
