@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
+from tui.formats.exchange import is_refi
 from tui.formats.importer import check_width, store_parsed
 from tui.formats.transcripts import DEFAULT_WIDTH, ParsedTranscript, TranscriptError, read_transcript
 from tui.messages import ImportDone, ImportFailed, ImportProgress
@@ -38,10 +39,11 @@ class ProjectScreen(MarginScreen[None]):
     | key | action |
     |---|---|
     | `enter` | open the highlighted transcript |
-    | `i` | import a transcript file |
+    | `i` | import a transcript file, or a REFI-QDA project (.qdpx) or codebook (.qdc) |
     | `a` | add a participant |
     | `P` | assign the highlighted transcript to a participant |
     | `r` | rename the highlighted transcript's participant (give a pseudonym) |
+    | `E` | export the project: REFI-QDA, a report (Markdown, HTML, Word) or CSV |
     | `q` | quit |
     """
 
@@ -58,6 +60,7 @@ class ProjectScreen(MarginScreen[None]):
         Binding("b", "board", "Theme board"),
         Binding("T", "get_table", "GET table"),
         Binding("M", "memos", "Memos and journal"),
+        Binding("E", "export", "Export"),
         Binding("q", "quit_app", "Quit"),
     ]
 
@@ -81,7 +84,10 @@ class ProjectScreen(MarginScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_table()
+        if self.app.screen is self:
+            self.refresh_table()
+        else:  # `margin open --transcript`: the workspace is shown first, this table when it is
+            self._stale = True
         table = self.query_one(DataTable)
         table.focus()
 
@@ -138,7 +144,7 @@ class ProjectScreen(MarginScreen[None]):
         self.query_one("#project-heading", Static).update(Content(visible(heading)))
         hint = "enter: open the transcript · i: import a file · a: add a participant · ?: all keys"
         if not transcripts:
-            hint = "No transcripts yet. Press i to import a .txt, .md, .docx, .vtt or .srt file."
+            hint = "No transcripts yet. Press i to import a .txt, .md, .docx, .vtt, .srt, or a .qdpx project."
         self.query_one("#project-participants", Static).update(Content(visible_lines(hint)))
 
     @property
@@ -186,6 +192,11 @@ class ProjectScreen(MarginScreen[None]):
             if value is None:
                 return
             path = Path(value).expanduser()
+            if is_refi(path):  # a REFI-QDA project or codebook: into this project, matched by GUID
+                from tui.screens.refi_import import RefiImportScreen
+
+                self.app.push_screen(RefiImportScreen(self.project, path))
+                return
             self.app.push_screen(
                 PromptScreen(
                     f"Participant's pseudonym for {path.name} (empty: take it from the file)",
@@ -195,7 +206,7 @@ class ProjectScreen(MarginScreen[None]):
             )
 
         self.app.push_screen(
-            PromptScreen("Import a transcript: path to the file (tab completes)", placeholder="interviews/P07.docx",
+            PromptScreen("Import a transcript: path to the file (tab completes; .qdpx and .qdc too)", placeholder="interviews/P07.docx",
                          validate=check, complete=complete_path),
             chosen,
         )
@@ -301,6 +312,12 @@ class ProjectScreen(MarginScreen[None]):
         from tui.screens.memos import MemosScreen
 
         self.app.push_screen(MemosScreen(self.project))
+
+    def action_export(self) -> None:
+        """Export the project: REFI-QDA, a report or CSV."""
+        from tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.project))
 
     def action_quit_app(self) -> None:
         """Quit margin."""

@@ -83,6 +83,7 @@ class WorkspaceScreen(MarginScreen[None]):
         Binding("b", "board", "Theme board"),
         Binding("T", "get_table", "GET table", show=False),
         Binding("M", "memos", "Memos and journal", show=False),
+        Binding("E", "export", "Export", show=False),
         Binding("q", "back", "Back"),
         *[Binding(str(n), f"recent({n})", f"Tag with recent theme {n}", show=False) for n in range(1, 10)],
     ]
@@ -515,6 +516,12 @@ class WorkspaceScreen(MarginScreen[None]):
         from tui.screens.memos import MemosScreen
 
         self.app.push_screen(MemosScreen(self.project))
+
+    def action_export(self) -> None:
+        """Export the project: REFI-QDA, a report or CSV."""
+        from tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.project))
 
     def action_back(self) -> None:
         """Back to the project."""
