@@ -124,3 +124,22 @@ def test_a_cancel_while_the_report_is_rendered_leaves_no_file(study, tmp_path, f
     with pytest.raises(Cancelled):
         write_snapshot(snapshot, tmp_path / f"r.{fmt}", fmt, cancelled=lambda: next(answers))
     assert list(tmp_path.glob("r.*")) == [] and list(tmp_path.glob(".r.*")) == []
+
+
+def test_docx_reads_back_as_a_checker_reads_it(snapshot, tmp_path):
+    out = write_snapshot(snapshot, tmp_path / "report.docx", "docx")
+    document = docx.Document(str(out))
+    properties = document.core_properties
+    assert (properties.author, properties.comments) == ("margin", "")  # not python-docx's template
+    assert properties.created is not None and properties.created.year >= 2025
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "Group experiential themes") in headings
+    assert all(document.styles[name].type == 1 for name, _ in headings)  # Word's own paragraph styles
+    stages = [text for name, text in headings[headings.index(("Heading 1", "Journal")):] if name == "Heading 2"]
+    assert stages and all(text[:1].isupper() for text in stages)  # the journal's stages, capitalised
+    transcripts = [t for t in document.tables if t.rows[0].cells[0].text == "Exploratory notes"]
+    assert len(transcripts) == len(snapshot.transcripts)
+    for table, source in zip(transcripts, snapshot.transcripts):
+        assert len(table.rows) == len(source.rows) + 1 and len(table.columns) == 3
+        assert [row.cells[1].text for row in table.rows[1:]] == [f"{r.number}  {r.text}" for r in source.rows]
+    assert "[laughs]" in "\n".join(c.text for t in transcripts for r in t.rows for c in r.cells)
