@@ -381,3 +381,97 @@ def test_a_project_zipped_inside_a_folder(tmp_path):
     project, report = import_into_new(tmp_path / "n.margin", nested)
     with project:
         assert report.added["codings"] == 2 and len(project.transcripts()) == 1
+
+
+# ---------------------------------------------------------------------- hand-made files of other programs
+
+_WORDS = ("the ward felt strange at first and I was [laughs] not sure who to ask café naïve 🙂 👩\u200d⚕️ 𝒳 "
+          "so I waited").split()
+
+
+def _units(text: str, utf16: bool, crlf_two: bool) -> list[int]:
+    """For each code point of `text` (and its end), the position a program counting so would write."""
+    out, n, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\r" and text[i + 1:i + 2] == "\n":
+            out += [n, n + 1]
+            n += 2 if crlf_two else 1
+            i += 2
+            continue
+        out.append(n)
+        n += 2 if utf16 and ord(text[i]) > 0xFFFF else 1
+        i += 1
+    return out + [n]
+
+
+def _other_programs_file(rng, path, *, utf16: bool, crlf_two: bool, crlf: bool, inline: bool, origin: str):
+    """A .qdpx as another program might write it; returns the text of each selection, as coded."""
+    import random
+    import re
+    import uuid
+
+    assert isinstance(rng, random.Random)
+    newline = "\r\n" if crlf else "\n"
+    text = newline.join(
+        ("P01: " if p % 2 else "Interviewer: ") + " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 50))) + "."
+        for p in range(rng.randint(3, 10))
+    ) + newline
+    units = _units(text, utf16, crlf_two)
+    guid = lambda: str(uuid.UUID(int=rng.getrandbits(128))).upper()  # noqa: E731
+    code, source, user = guid(), guid(), guid()
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    selections, coded = [], []
+    for _ in range(rng.randint(2, 6)):
+        a = rng.randrange(len(words))
+        b = min(len(words) - 1, a + rng.randint(0, 30))
+        start, end = words[a][0], words[b][1]
+        coded.append(text[start:end].replace("\r\n", "\n"))
+        selections.append(
+            f'<PlainTextSelection guid="{guid()}" startPosition="{units[start]}" endPosition="{units[end]}">'
+            f'<Coding guid="{guid()}" creatingUser="{user}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>')
+    body = text.replace("&", "&amp;").replace("<", "&lt;")
+    inner = f"<PlainTextContent>{body}</PlainTextContent>" if inline else ""
+    where = "" if inline else f' plainTextPath="internal://{source}.txt"'
+    qde = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="{origin}">'
+           f'<Users><User guid="{user}" name="R"/></Users><CodeBook><Codes><Code guid="{code}" name="c" isCodable="true"/>'
+           f'</Codes></CodeBook><Sources><TextSource guid="{source}" name="S"{where}>{inner}{"".join(selections)}'
+           '</TextSource></Sources><Sets/></Project>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Study.qde", qde)
+        if not inline:
+            archive.writestr(f"Sources/{source}.txt", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return coded
+
+
+@pytest.mark.parametrize("origin, utf16, crlf_two", [
+    ("NVivo 14", True, True), ("ATLAS.ti 23", False, False), ("MAXQDA 24", False, True), ("QualCoder 3.5", False, False),
+])
+@pytest.mark.parametrize("inline", [False, True])
+def test_every_coding_of_another_programs_file_holds_what_it_coded(tmp_path, origin, utf16, crlf_two, inline):
+    import random
+
+    rng = random.Random(f"{origin}{inline}")
+    for round_ in range(4):
+        path = tmp_path / f"{round_}.qdpx"
+        coded = _other_programs_file(rng, path, utf16=utf16, crlf_two=crlf_two, crlf=True, inline=inline, origin=origin)
+        project, _ = import_into_new(tmp_path / f"{round_}.margin", path)
+        with project:
+            texts = [coded_text(project, coding) for coding in project.codings()]
+        missing = [c for c in coded if not any(c in t for t in texts)]
+        assert missing == [], (round_, missing)
+
+
+def test_selections_that_all_run_past_the_text_are_not_a_crash(tmp_path):
+    path = tmp_path / "past.qdpx"
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+           '<Code guid="00000000-0000-4000-8000-000000000001" name="c" isCodable="true"/></Codes></CodeBook><Sources>'
+           '<TextSource guid="00000000-0000-4000-8000-000000000002" name="S" '
+           'plainTextPath="internal://00000000-0000-4000-8000-000000000002.txt"><PlainTextSelection guid="00000000-0000-4000-8000-000000000003" startPosition="900" '
+           'endPosition="950"><Coding guid="00000000-0000-4000-8000-000000000004"><CodeRef '
+           'targetGUID="00000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/00000000-0000-4000-8000-000000000002.txt", "P01: short 🙂.\r\nP01: more.\r\n")
+    project, report = import_into_new(tmp_path / "past.margin", path)
+    with project:
+        assert project.codings() == [] and any("covers no text" in s for s in report.skipped)

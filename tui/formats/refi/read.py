@@ -254,13 +254,21 @@ def _map(position: int, mapping: list[int] | None, size: int) -> int:
 
 
 def _boundary_score(text: str, start: int, end: int) -> int:
-    """How plausibly [start, end) was selected by a person: 2 when both ends sit at word edges."""
-    score = 0
-    if start <= 0 or start >= len(text) or not (text[start - 1].isalnum() and text[start].isalnum()):
-        score += 1
-    if end <= 0 or end >= len(text) or not (text[end - 1].isalnum() and text[end].isalnum()):
-        score += 1
-    return score
+    """How plausibly [start, end) was selected by a person: 2 when both ends sit at word edges.
+
+    A start on a space, or an end just after one, is not an edge: read with the wrong counting,
+    a selection of whole words slides onto the space beside them. Line starts and ends are edges.
+    """
+    size = len(text)
+    if start <= 0 or start >= size or text[start - 1] == "\n":
+        good_start = True
+    else:
+        good_start = not text[start].isspace() and not (text[start - 1].isalnum() and text[start].isalnum())
+    if end <= 0 or end >= size or text[end - 1] == "\n" or text[end] == "\n":
+        good_end = True
+    else:
+        good_end = not text[end - 1].isspace() and not (text[end - 1].isalnum() and text[end].isalnum())
+    return int(good_start) + int(good_end)
 
 
 def _choose_counting(raw_texts: list[tuple[str, list[tuple[int, int]]]], origin: str) -> _Counting:
@@ -271,7 +279,8 @@ def _choose_counting(raw_texts: list[tuple[str, list[tuple[int, int]]]], origin:
             differing.append(counting)
     if not differing:
         return _COUNTINGS[0]
-    best, best_score = None, -1
+    best: _Counting | None = None
+    best_score = 0
     preferred = _COUNTINGS[2] if "nvivo" in origin.lower() else _COUNTINGS[0]
     for counting in (preferred, *(c for c in _COUNTINGS if c is not preferred)):
         score = 0
@@ -286,9 +295,9 @@ def _choose_counting(raw_texts: list[tuple[str, list[tuple[int, int]]]], origin:
                     score -= 4  # runs past the text: not how this file counted
                     continue
                 score += _boundary_score(text, _map(start, mapping, len(text)), _map(end, mapping, len(text)))
-        if score > best_score:
+        if best is None or score > best_score:
             best, best_score = counting, score
-    assert best is not None
+    assert best is not None  # the loop ran at least once
     return best
 
 
@@ -371,9 +380,11 @@ def parse_qdpx(path: Path) -> RefiFile:
             what = "no .qde project file" if not qdes else f"{len(qdes)} .qde files and none named project.qde"
             raise RefiError(f"{name}: not a REFI-QDA project ({what} in the archive)")
         try:
-            root = _parse_xml(archive.read(qde), f"{name}: {qde.filename}")
+            qde_bytes = archive.read(qde)
+            root = _parse_xml(qde_bytes, f"{name}: {qde.filename}")
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise RefiError(f"{name}: damaged archive ({error})") from None
+        crlf_file = b"\r\n" in qde_bytes
         if root.tag != "Project":
             raise RefiError(f"{name}: not a REFI-QDA project (its root element is <{root.tag}>, not <Project>)")
         out = RefiFile(name=root.get("name") or path.stem, origin=root.get("origin", ""))
@@ -418,6 +429,11 @@ def parse_qdpx(path: Path) -> RefiFile:
             plain_path = element.get("plainTextPath")
             if content is not None and content.text:
                 raw = content.text
+                if crlf_file and "\r" not in raw:
+                    # An XML parser turns every CRLF of the file into LF, but the program that wrote
+                    # it counted positions in its own text, which had them: put them back, and the
+                    # counting found below decides whether a CRLF counted as one or as two.
+                    raw = raw.replace("\n", "\r\n")
             elif plain_path:
                 info = _source_entry(archive, plain_path)
                 if info is None:
