@@ -84,10 +84,7 @@ class ProjectScreen(MarginScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.screen is self:
-            self.refresh_table()
-        else:  # `margin open --transcript`: the workspace is shown first, this table when it is
-            self._stale = True
+        self.refresh_table()
         table = self.query_one(DataTable)
         table.focus()
 
