@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -475,3 +476,33 @@ def test_selections_that_all_run_past_the_text_are_not_a_crash(tmp_path):
     project, report = import_into_new(tmp_path / "past.margin", path)
     with project:
         assert project.codings() == [] and any("covers no text" in s for s in report.skipped)
+
+
+def test_speakers_of_a_custom_pattern_and_subtitle_times_survive_the_round_trip(tmp_path):
+    from tui.formats.transcripts import parse_text, read_transcript
+
+    text = "\n".join(f"{'R1' if i % 2 else 'INT'} -- " + "words about the ward " * (i % 4 + 1) for i in range(8)) + "\n"
+    custom = parse_text(text, title="custom", width=60, speaker_pattern=r"^(?P<speaker>R\d|INT) -- ")
+    subtitles = read_transcript(Path(__file__).resolve().parents[2] / "fixtures" / "import" / "interview.srt")
+    with Project.create(tmp_path / "s.margin") as project:
+        for title, parsed, width in (("custom", custom, 60), ("subtitles", subtitles, 72)):
+            project.import_transcript(title=title, text=parsed.text, lines=parsed.lines, participant=None, width=width)
+        add_transcript(project, "plain", "P01: Hello there.\nInterviewer: And then?\n", "P01")
+        out = export_qdpx(project, tmp_path / "s.qdpx")
+        qde = validate_qdpx(out)
+        assert qde.count(";lines=") == 2  # only where wrapping the text again would lose something
+        before = {t.title: project.lines(t.id) for t in project.transcripts()}
+    assert [line.speaker for line in before["custom"] if line.turn_start][:2] == ["INT", "R1"]
+    assert before["subtitles"][0].timestamp is not None
+    again, _ = import_into_new(tmp_path / "again.margin", out)
+    with again:
+        assert {t.title: again.lines(t.id) for t in again.transcripts()} == before
+
+
+def test_a_damaged_lines_tag_falls_back_to_wrapping_the_text(tmp_path):
+    from tui.formats.refi.convention import decode_lines, encode_lines
+
+    value = encode_lines([(0, 5, "P01", True, 4, None), (6, 9, None, False, 0, None)])
+    assert decode_lines(value, 9) == [(0, 5, "P01", True, 4, None), (6, 9, None, False, 0, None)]
+    assert decode_lines(value, 8) is None  # runs past the text
+    assert decode_lines(value[:-4], 9) is None and decode_lines("%%%", 9) is None

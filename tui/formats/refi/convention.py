@@ -13,16 +13,19 @@ back and strips it. Keys used:
 |---|---|
 | Project | `method` (ipa, ta) |
 | Code | `level`, `case` (participant GUID of a participant-scoped theme), `strategy` |
-| TextSource | `width` (the line width the transcript was wrapped at) |
+| TextSource | `width` (the line width the transcript was wrapped at); `lines` (only when wrapping the text again would not give the same lines: speakers found by a custom pattern, a Word or subtitle file's turns and times) |
 | PlainTextSelection | `key-quote` (a coding marked as a key quote) |
 | Note | `note` (exploratory note kind) or `memo`; `stage`, `participant`, `updated` |
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 import uuid
+import zlib
 
 #: Namespace of the GUIDs margin derives for elements that have no row of their own.
 GUID_NAMESPACE = uuid.UUID("7c1e0d52-6a43-4e0b-9d39-3c7b6f0a9e11")
@@ -76,3 +79,32 @@ def split_tag(text: str | None) -> tuple[dict[str, str], str]:
         key, _, value = part.partition("=")
         values[key.strip()] = _unescape(value.strip())
     return values, text[match.end():]
+
+
+def encode_lines(lines: "list[tuple[int, int, str | None, bool, int, str | None]]") -> str:
+    """A transcript's lines (start, end, speaker, turn start, label length, timestamp) as one tag value.
+
+    Compressed JSON in URL-safe base64: opaque to other programs, short, and free of the tag's
+    own separators.
+    """
+    data = json.dumps([[a, b - a, s or "", int(t), n, ts or ""] for a, b, s, t, n, ts in lines],
+                      ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(zlib.compress(data.encode("utf-8"), 9)).decode("ascii")
+
+
+def decode_lines(value: str, text_length: int) -> "list[tuple[int, int, str | None, bool, int, str | None]] | None":
+    """The lines of `encode_lines`, or None when the value is damaged or does not fit the text."""
+    try:
+        raw = json.loads(zlib.decompress(base64.urlsafe_b64decode(value.encode("ascii")), bufsize=1 << 16))
+        lines = []
+        previous_end = 0
+        for start, length, speaker, turn, label, stamp in raw:
+            start, length, label = int(start), int(length), int(label)
+            end = start + length
+            if start < previous_end or length < 0 or end > text_length or not 0 <= label <= length:
+                return None
+            lines.append((start, end, str(speaker) or None, bool(turn), label, str(stamp) or None))
+            previous_end = end
+    except (ValueError, TypeError, zlib.error, UnicodeError):
+        return None
+    return lines or None

@@ -25,7 +25,7 @@ from tui.formats.output import CancelCheck, Progress, Steps
 from tui.formats.refi.read import RefiFile, RefiSource, touched_lines
 from tui.formats.refi.write import refi_colour
 from tui.formats.transcripts import DEFAULT_WIDTH, TranscriptError, parse_text
-from tui.project import LEVELS, NOTE_KINDS, Coding, Memo, Project, ProjectError, Theme
+from tui.project import LEVELS, NOTE_KINDS, Coding, Line, Memo, Project, ProjectError, Theme
 
 _MAX_SHOWN = 20
 _SINGULAR = {"coders": "coder", "participants": "participant", "themes": "theme", "transcripts": "transcript",
@@ -272,12 +272,18 @@ class _Merge:
                 self.steps.step()
                 continue
             width = source.width or self.width
-            try:
-                parsed = parse_text(source.text, title=source.name, width=width)
-            except TranscriptError as error:
-                raise ProjectError(f"{self.report.file}: source '{source.name}': {error}") from None
+            if source.lines is not None:  # margin's own export: the lines as they were, speakers and times kept
+                text = source.text
+                cut = [Line(number, speaker, text[start:end], start, end, turn, label, stamp)
+                       for number, (start, end, speaker, turn, label, stamp) in enumerate(source.lines, 1)]
+            else:
+                try:
+                    parsed = parse_text(source.text, title=source.name, width=width)
+                except TranscriptError as error:
+                    raise ProjectError(f"{self.report.file}: source '{source.name}': {error}") from None
+                text, cut = parsed.text, parsed.lines
             keywords: dict[str, Any] = {
-                "title": source.name, "text": parsed.text, "lines": parsed.lines, "participant": None,
+                "title": source.name, "text": text, "lines": cut, "participant": None,
                 "source": self.report.file, "format": "txt", "encoding": "utf-8", "width": width,
             }
             if takes_guid:
@@ -290,7 +296,7 @@ class _Merge:
             self.transcript_ids[source.guid] = transcript.id
             self.usable_transcripts.add(source.guid)
             self.report.count(self.report.added, "transcripts")
-            self._selections(source, transcript.id, parsed.lines)
+            self._selections(source, transcript.id, cut)
             self.steps.step()
 
     def _text(self, transcript: Any) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
 
-from tui.formats.refi.convention import split_tag
+from tui.formats.refi.convention import decode_lines, split_tag
 from tui.formats.transcripts import TranscriptError, decode
 from tui.project import ProjectError
 
@@ -80,6 +80,8 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     width: int | None = None
+    lines: list[tuple[int, int, str | None, bool, int, str | None]] | None = None
+    """The lines margin cut the text into, when its export says (see `convention.encode_lines`)."""
 
 
 @dataclass
@@ -463,7 +465,8 @@ def parse_qdpx(path: Path) -> RefiFile:
             mapping = _unit_map(raw, counting)
             tags, _ = split_tag(_text_of(_child(element, "Description")))
             width = int(tags["width"]) if tags.get("width", "").isdigit() else None
-            source = RefiSource(guid, (element.get("name") or "").strip() or guid[:8], text, width=width)
+            source = RefiSource(guid, (element.get("name") or "").strip() or guid[:8], text, width=width,
+                                lines=decode_lines(tags["lines"], len(text)) if "lines" in tags else None)
             for selection in _children(element, "PlainTextSelection"):
                 start, end = _selection_span(selection, name)
                 sel_guid = _guid_attr(selection, "guid", name, "selection")

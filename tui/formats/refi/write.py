@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tui import __version__
 from tui.formats.output import CancelCheck, Cancelled, Progress, Steps, atomic_output
-from tui.formats.refi.convention import derived_guid, with_tag
+from tui.formats.refi.convention import derived_guid, encode_lines, with_tag
 from tui.project import Project, Theme
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -228,6 +228,21 @@ def _empty_codebook(project: Project) -> Exception:
     return ExportError(f"{project.path.name}: has no themes yet, so there is no codebook to export")
 
 
+def _lines_tag(text: str, lines: list, width: int) -> str | None:  # type: ignore[type-arg]
+    """margin's `lines` tag when wrapping `text` again would not give `lines` (None when it would)."""
+    from tui.formats.transcripts import TranscriptError, parse_text
+
+    def shape(line) -> tuple:  # type: ignore[no-untyped-def, type-arg]
+        return line.start, line.end, line.speaker, bool(line.turn_start), line.label_length, line.timestamp
+
+    ours = [shape(line) for line in lines]
+    try:
+        again = [shape(line) for line in parse_text(text, width=width).lines]
+    except (TranscriptError, ValueError):
+        again = []
+    return None if again == ours else encode_lines(ours)
+
+
 def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, dict[str, str]]:
     """(project.qde bytes, {source file name in the zip: its text}) for a whole project."""
     steps = steps or Steps()
@@ -306,8 +321,10 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
             source = _sub(sources, ns, "TextSource", {
                 "guid": transcript.guid, "name": transcript.title, "plainTextPath": f"internal://{file_name}",
             })
-            _sub(source, ns, "Description", text=with_tag({"width": str(transcript.width)}))
-            lines = {line.number: (line.start, line.end) for line in project.lines(transcript.id)}
+            stored = project.lines(transcript.id)
+            tags: dict[str, str | None] = {"width": str(transcript.width), "lines": _lines_tag(text, stored, transcript.width)}
+            _sub(source, ns, "Description", text=with_tag(tags))
+            lines = {line.number: (line.start, line.end) for line in stored}
             spans: list[tuple[int, int, int, _Node]] = []
             for coding in codings_by_transcript.get(transcript.id, []):
                 if coding.first_line not in lines or coding.last_line not in lines:
