@@ -65,7 +65,7 @@ def test_new_files_and_backups_are_private(project: Project, tmp_path: Path) -> 
     project.backup(tmp_path / "copy.margin")
     assert stat.S_IMODE(os.stat(tmp_path / "copy.margin").st_mode) == 0o600
     with Project.open(tmp_path / "copy.margin") as copy:
-        assert copy.find_transcript("P07").text == TEXT
+        assert copy.transcript_text(copy.find_transcript("P07").id) == TEXT
 
 
 def test_create_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -55,24 +55,25 @@ class TranscriptsMixin:
         return row[0]
 
     def find_transcript(self, ref: str) -> Transcript:
-        """A transcript by title, id, or the pseudonym of a participant with one transcript."""
+        """A transcript by title, id, or the pseudonym of a participant with one transcript
+        (metadata only: `text` is empty; `transcript_text` reads it)."""
         ref = ref.strip()
         rows = self.conn.execute("SELECT id FROM transcripts WHERE title = ?", (ref,)).fetchall()
         if not rows:
             rows = self.conn.execute("SELECT id FROM transcripts WHERE title = ? COLLATE NOCASE", (ref,)).fetchall()
         if len(rows) == 1:
-            return self.transcript(rows[0][0])
+            return self.transcript(rows[0][0], text=False)
         if len(rows) > 1:
             raise ProjectError(f"transcript '{ref}' is ambiguous: {len(rows)} transcripts have that title; use its id")
         if ref.isdigit():
             row = self.conn.execute("SELECT id FROM transcripts WHERE id = ?", (int(ref),)).fetchone()
             if row:
-                return self.transcript(row[0])
+                return self.transcript(row[0], text=False)
         participant = self.find_participant(ref)
         if participant:
             ids = self.conn.execute("SELECT id FROM transcripts WHERE participant_id = ?", (participant.id,)).fetchall()
             if len(ids) == 1:
-                return self.transcript(ids[0][0])
+                return self.transcript(ids[0][0], text=False)
             if len(ids) > 1:
                 raise ProjectError(f"participant {participant.pseudonym} has {len(ids)} transcripts; name one by title")
         titles = [r[0] for r in self.conn.execute("SELECT title FROM transcripts ORDER BY title LIMIT 9")]
