@@ -110,7 +110,7 @@ class WorkspaceScreen(MarginScreen[None]):
     def __init__(self, project: Project, transcript_id: int) -> None:
         super().__init__()
         self.project = project
-        self.transcript = project.transcript(transcript_id)
+        self.transcript = project.transcript(transcript_id, text=False)  # lines are read a page at a time
         self._themes: dict[int, Theme] = {}
         self._paths: dict[int, str] = {}
         self._participants: dict[int, str] = {}
@@ -417,7 +417,7 @@ class WorkspaceScreen(MarginScreen[None]):
         """Show this transcript (switching to it in place if it is another), the cursor on `line`."""
         if transcript_id != self.transcript.id:
             try:
-                self.transcript = self.project.transcript(transcript_id)
+                self.transcript = self.project.transcript(transcript_id, text=False)
             except Exception:
                 return
             self.view.set_lines(TranscriptLines(self.project, transcript_id))
