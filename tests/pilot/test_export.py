@@ -363,3 +363,26 @@ async def test_a_damaged_qdpx_is_refused_in_one_line(study: Study, tmp_path: Pat
         await settle(pilot, lambda: screen.state == "done", "the import finished")
         assert "not imported: " in screen_text(app) and "Traceback" not in screen_text(app)
     assert [t.title for t in study.project.transcripts()] == ["Interview 7"]
+
+
+async def test_an_unexpected_fault_is_one_line_and_leaves_nothing(demo: Project, tmp_path: Path, keyboard: Keyboard,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(export_module, "export_project", broken)
+    app = MarginApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        await choose(pilot, screen, "md", "summary")
+        await type_path(pilot, keyboard, screen, tmp_path / "r.md")
+        await pilot.press("enter")
+        await settle(pilot, lambda: not screen.running, "the worker stopped")
+        status = str(screen.query_one("#status").content)  # type: ignore[attr-defined]
+        assert status.startswith("not written: unexpected error (KeyError)") and "Traceback" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)  # the app goes on
+    assert not (tmp_path / "r.md").exists()

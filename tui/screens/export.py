@@ -23,6 +23,7 @@ from textual.widgets import Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.crashlog import write_crash_log
 from tui.formats.exchange import EXPORT_FORMATS, WHAT, export_project
 from tui.formats.output import Cancelled
 from tui.project import Project, ProjectError
@@ -288,6 +289,10 @@ class ExportScreen(Dialog["Path | None"]):
             self.post_message(_Finished(path, str(stop), cancelled=True))
         except (ProjectError, ValueError, OSError) as error:
             self.post_message(_Finished(path, str(error)))
+        except Exception as error:  # a fault of margin's: say so in one line, the traceback to the private log
+            log = write_crash_log(error)
+            where = f"; details in {log}" if log else ""
+            self.post_message(_Finished(path, f"not written: unexpected error ({type(error).__name__}){where}"))
         else:
             self.post_message(_Finished(path, None))
 

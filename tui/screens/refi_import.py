@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from tui.crashlog import write_crash_log
 from tui.formats.output import Cancelled
 from tui.formats.refi.merge import ImportReport, merge
 from tui.formats.refi.read import RefiFile, read_refi
@@ -138,6 +139,10 @@ class RefiImportScreen(Dialog[bool]):
             self.post_message(_Finished(None, refi, "stopped: nothing was imported", cancelled=True))
         except (ProjectError, OSError, ValueError) as error:
             self.post_message(_Finished(None, refi, f"not imported: {error}"))
+        except Exception as error:  # a fault of margin's: nothing was stored (one transaction); say so in one line
+            log = write_crash_log(error)
+            where = f"; details in {log}" if log else ""
+            self.post_message(_Finished(None, refi, f"not imported: unexpected error ({type(error).__name__}){where}"))
         else:
             self.post_message(_Finished(report, refi))
 
