@@ -41,8 +41,11 @@ class TranscriptsMixin:
 
     def transcript(self, transcript_id: int, *, text: bool = True) -> Transcript:
         """One transcript by id, with its text unless `text=False` (metadata only)."""
-        columns = _COLUMNS.replace("''", "t.text") if text else _COLUMNS
-        row = self.conn.execute(f"SELECT {columns} FROM transcripts t WHERE t.id = ?", (transcript_id,)).fetchone()
+        if text:
+            sql = f"SELECT {_COLUMNS.replace(chr(39) * 2, 't.text')} FROM transcripts t WHERE t.id = ?"
+        else:  # from the index, without walking the text's pages (schema.TRANSCRIPT_METADATA_INDEX)
+            sql = f"SELECT {_COLUMNS} FROM transcripts t INDEXED BY {schema.TRANSCRIPT_METADATA_INDEX} WHERE t.id = ?"
+        row = self.conn.execute(sql, (transcript_id,)).fetchone()
         if row is None:
             raise ProjectError(f"no transcript with id {transcript_id}")
         return Transcript(*row)
@@ -212,7 +215,10 @@ class TranscriptsMixin:
 
     def line_count(self, transcript_id: int) -> int:
         """How many lines a transcript has (kept at import, not counted)."""
-        row = self.conn.execute("SELECT line_count FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT line_count FROM transcripts INDEXED BY {schema.TRANSCRIPT_METADATA_INDEX} WHERE id = ?",
+            (transcript_id,),
+        ).fetchone()
         return row[0] if row else 0
 
     def search_lines(self, query: str, transcript_id: int | None = None, limit: int = 1000) -> list[tuple[int, int]]:
