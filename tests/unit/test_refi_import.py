@@ -506,3 +506,28 @@ def test_a_damaged_lines_tag_falls_back_to_wrapping_the_text(tmp_path):
     assert decode_lines(value, 9) == [(0, 5, "P01", True, 4, None), (6, 9, None, False, 0, None)]
     assert decode_lines(value, 8) is None  # runs past the text
     assert decode_lines(value[:-4], 9) is None and decode_lines("%%%", 9) is None
+
+
+def test_selections_widened_onto_the_same_lines_are_joined_and_said(tmp_path):
+    text = "".join(f"P01: line number {i} of this interview, with some words.\n" for i in range(1, 11))
+    starts = [text.index(f"line number {i} ") - 5 for i in range(1, 11)]
+
+    def selection(n: int, start: int, end: int) -> str:
+        return (f'<PlainTextSelection guid="00000000-0000-4000-8000-0000000000{n}" startPosition="{start}" '
+                f'endPosition="{end}"><Coding guid="00000000-0000-4000-8000-0000000001{n}"><CodeRef '
+                'targetGUID="00000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>')
+
+    selections = (selection(10, starts[2], starts[8] - 1) + selection(11, starts[3] + 3, starts[4] + 10)
+                  + selection(12, starts[3], starts[5] - 1))
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes><Code '
+           'guid="00000000-0000-4000-8000-000000000001" name="c" isCodable="true"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="00000000-0000-4000-8000-000000000002" name="S"><PlainTextContent>{text}'
+           f'</PlainTextContent>{selections}</TextSource></Sources></Project>')
+    path = tmp_path / "joined.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    project, report = import_into_new(tmp_path / "joined.margin", path)
+    with project:
+        assert sorted((c.first_line, c.last_line) for c in project.codings()) == [(3, 8), (4, 5)]
+        assert (report.joined, report.widened, report.unchanged) == (1, 1, {})
+        assert any("joined it" in line for line in report.lines())

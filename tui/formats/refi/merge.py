@@ -48,6 +48,8 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)
     widened: int = 0
+    joined: int = 0
+    """Codings of the file that came to the same lines and theme as another (once widened): kept as one."""
     counting: str = "code points"
     held: bool = False
     """True when nothing was stored because rows differ and the caller asked to hear of that first."""
@@ -69,6 +71,9 @@ class ImportReport:
         if self.widened:
             out.append(f"  {self.widened} selection{'s' if self.widened != 1 else ''} did not fall on line "
                        "boundaries and now cover the whole lines they touch")
+        if self.joined:
+            out.append(f"  {self.joined} coding{'s' if self.joined != 1 else ''} came to the same lines and theme as "
+                       "another once widened, and joined it")
         if self.counting != "code points":
             out.append(f"  positions were counted in {self.counting} and converted")
         if self.differing:
@@ -310,6 +315,7 @@ class _Merge:
         text = source.text
         existing_codings = {c.guid.lower(): c for c in self.p.codings(transcript_id=transcript_id)}
         keys = {(c.theme_id, c.first_line, c.last_line) for c in existing_codings.values()}
+        made_here: set[tuple[int, int, int]] = set()
         key_quote = _has(Coding, "key_quote")
         for note in source.notes:
             self.note_home.setdefault(note, ("transcript", transcript_id))
@@ -346,9 +352,13 @@ class _Merge:
                         self.report.count(self.report.unchanged, "codings")
                     continue
                 if (theme_id, first, last) in keys:
-                    self.report.count(self.report.unchanged, "codings")
+                    if (theme_id, first, last) in made_here:
+                        self.report.joined += 1  # two selections of the file, the same lines once widened
+                    else:
+                        self.report.count(self.report.unchanged, "codings")
                     continue
                 keys.add((theme_id, first, last))
+                made_here.add((theme_id, first, last))
                 row: dict[str, Any] = {
                     "guid": coding_guid or _new_guid(), "transcript_id": transcript_id, "first_line": first,
                     "last_line": last, "theme_id": theme_id, "coder_id": self.coder(user),
