@@ -143,3 +143,12 @@ def test_docx_reads_back_as_a_checker_reads_it(snapshot, tmp_path):
         assert len(table.rows) == len(source.rows) + 1 and len(table.columns) == 3
         assert [row.cells[1].text for row in table.rows[1:]] == [f"{r.number}  {r.text}" for r in source.rows]
     assert "[laughs]" in "\n".join(c.text for t in transcripts for r in t.rows for c in r.cells)
+
+
+def test_a_cancel_between_two_transcript_tables_of_the_word_report_stops_it(study, tmp_path):
+    snapshot = build_snapshot(study, transcripts=True)
+    assert len(snapshot.transcripts) >= 2
+    answers = iter([False, False, True])  # before rendering, before the first table, before the second
+    with pytest.raises(Cancelled):
+        write_snapshot(snapshot, tmp_path / "r.docx", "docx", cancelled=lambda: next(answers, True))
+    assert [p.name for p in tmp_path.iterdir() if "r.docx" in p.name] == []

@@ -48,7 +48,7 @@ def write_snapshot(snapshot: Snapshot, path: Path | str, fmt: str, *, force: boo
         if fmt == "docx":
             from tui.formats.reports import word
 
-            word.render(snapshot, tmp)
+            word.render(snapshot, tmp, steps.check)
         else:
             tmp.write_text(render_text(snapshot, fmt), encoding="utf-8", newline="\n")
         steps.check()

@@ -8,6 +8,7 @@ parse per table) rather than cell by cell, which keeps a transcript of thousands
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -102,7 +103,9 @@ def _made_at(stamp: str) -> datetime:
     return made.replace(tzinfo=None) if made.tzinfo is None else made.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def render(snapshot: Snapshot, path: Path) -> None:
+def render(snapshot: Snapshot, path: Path, check: Callable[[], None] | None = None) -> None:
+    """Write `snapshot` as a Word file at `path`; `check()` (raising to stop) runs before each long part."""
+    check = check or (lambda: None)
     top, middle, lowest = snapshot.names
     out = _Doc()
     properties = out.doc.core_properties
@@ -159,6 +162,7 @@ def render(snapshot: Snapshot, path: Path) -> None:
             else:
                 out.para("Nothing coded yet.")
     for table in snapshot.transcripts:
+        check()
         who = f" ({table.pseudonym})" if table.pseudonym else ""
         out.heading(f"Transcript: {table.title}{who}", 1)
         out.table(["Exploratory notes", "Transcript", f"{lowest}s"],
@@ -173,4 +177,5 @@ def render(snapshot: Snapshot, path: Path) -> None:
                 out.heading(f"{entry.title} ({entry.date}{about})", 3)
                 if entry.body:
                     out.para(entry.body)
+    check()
     out.doc.save(str(path))
