@@ -166,7 +166,8 @@ class MarginApp(App[None]):
         await super().on_event(event)
 
     def _on_signal(self, signum: int) -> None:
-        """A dropped SSH session or a polite kill: every action is committed already, so just leave."""
+        """A dropped SSH session or a polite kill: every action is committed already; keep typed text, leave."""
+        self.keep_drafts()
         self._leave()
 
     def _tell_watchdog_of(self, signum: int) -> None:

@@ -86,3 +86,42 @@ def test_terminal_gone_without_a_signal_to_margin(terminal, p01_project, open_p0
     terminal.wait_gone()
     assert terminal.wait_exit() == 0  # as recorded by the shell that started it
     assert_project_sound(p01_project, run, db)
+
+
+def _drafts(project) -> list[tuple[str, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(project)
+    try:
+        return conn.execute("SELECT ref, body FROM drafts ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "terminal closed"])
+def test_a_hang_up_mid_note_keeps_the_draft_and_offers_it_next_time(terminal, p01_project, open_p01, db, how):
+    # A dropped SSH connection while a note is being written: the text is kept in the project as a
+    # draft, the next session says so, and `n` over the same lines brings it back.
+    margin = terminal.start(open_p01(p01_project))
+    terminal.wait_for_p01()
+    terminal.send("j", "j", "j", "n")  # line 4
+    terminal.wait_for("Note on line 4")
+    terminal.type("the coat stand is where she waits")
+    terminal.wait_for("where she waits")
+    if how == "SIGHUP":
+        os.kill(margin.pid, signal.SIGHUP)
+    else:
+        terminal.hang_up()
+    terminal.wait_gone()
+    assert [body for _, body in _drafts(p01_project)] == ["the coat stand is where she waits"]
+
+    terminal.start(open_p01(p01_project), 120, 40)
+    terminal.wait_for("an unsaved note is kept for line 4")
+    terminal.send("j", "j", "j", "n")
+    terminal.wait_for("kept from")
+    terminal.wait_for("the coat stand is where she waits")
+    terminal.send("C-s")
+    terminal.wait_for_status("note on line 4 saved")
+    assert _drafts(p01_project) == []
+    terminal.send("C-q")
+    assert terminal.wait_exit() == 0

@@ -7,6 +7,7 @@ from modal_harness import SIZE, ModalHost, screen_text
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import EMPTY_MESSAGE, NoteEditor
 
 
@@ -102,7 +103,26 @@ async def test_escape_cancels_an_edit() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "an old note" in screen_text(app)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+    assert app.results == [None]
+
+
+async def test_escape_on_a_changed_note_asks_before_throwing_it_away() -> None:
+    app = host(body="an old note")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         await pilot.press("x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # asked, nothing lost yet
+        assert "Throw away the text of this note?" in screen_text(app)
+        await pilot.press("n")  # keep writing
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one("#body", TextArea).text == "an old notex"
+        assert app.results == []
+        await pilot.press("escape", "y")  # now throw it away
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditor)
     assert app.results == [None]

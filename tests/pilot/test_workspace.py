@@ -430,7 +430,10 @@ async def test_note_kinds_and_cancel(study: Study, keyboard: Keyboard) -> None:
         await pilot.press("n")
         await pilot.pause()
         await keyboard.type(pilot, "thrown away")
-        await pilot.press("escape")
+        await pilot.press("escape")  # text typed: margin asks before throwing it away
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, WorkspaceScreen)
         await pilot.press("n")
@@ -942,11 +945,14 @@ LEAVING = ("enter", "escape", "ctrl+s", "tab", "shift+tab", "ctrl+p", "f1")
 
 
 async def back_to_the_workspace(pilot: Pilot[None]) -> None:
-    """Escape until the workspace is on top again with the transcript focused."""
+    """Escape until the workspace is on top again with the transcript focused (a note typed into
+    is thrown away when margin asks)."""
     for _ in range(6):
         if isinstance(pilot.app.screen, WorkspaceScreen) and pilot.app.focused is view(pilot.app):
             return
-        await pilot.press("escape")
+        screen = pilot.app.screen
+        throw_away = isinstance(screen, ConfirmScreen) and screen._question.startswith("Throw away")
+        await pilot.press("y" if throw_away else "escape")
         await pilot.pause()
     assert isinstance(pilot.app.screen, WorkspaceScreen)
     assert pilot.app.focused is view(pilot.app)

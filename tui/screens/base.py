@@ -8,7 +8,10 @@ and nothing is redrawn. Status messages expire after a few seconds, so none is l
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
@@ -105,6 +108,12 @@ class MarginScreen(Screen[ScreenResultType]):
     def reload(self) -> None:
         """Re-read what this screen shows from the project and show it."""
 
+    # ------------------------------------------------------------------ drafts
+
+    def keep_text(self, kind: str, ref: str, body: str, *, draft_id: int | None = None) -> str:
+        """Keep typed text that could not be saved; return where it is kept (for the message)."""
+        return keep_draft(self.project, kind, ref, body, draft_id=draft_id)
+
     # ------------------------------------------------------------------ saying
 
     def say(self, message: str) -> None:
@@ -128,3 +137,22 @@ class MarginScreen(Screen[ScreenResultType]):
     def fail(self, error: Exception, title: str = "Not done") -> None:
         """Show why an action was not done: one line, as the domain worded it."""
         self.notify(Content(visible(str(error))), title=title, severity="error")
+
+
+def keep_draft(project: Project, kind: str, ref: str, body: str, *, draft_id: int | None = None) -> str:
+    """Keep unsaved text as a draft in the project (in place of `draft_id` if given); if the file
+    cannot take it (disk full, read-only), in a file beside it readable by its owner only. Return
+    where it went."""
+    try:
+        project.save_draft(kind, ref, body, draft_id=draft_id)
+        return "as a draft in the project"
+    except (ProjectError, OSError):
+        pass
+    path = Path(f"{project.path}.{kind}-draft-{time.strftime('%Y%m%d-%H%M%S')}.txt")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(f"{ref}\n{body}")
+        return f"in {path.name}, beside the project"
+    except OSError:
+        return "nowhere: the disk refused it too; copy it before closing"

@@ -13,14 +13,28 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import STAGES
+from tui.screens.base import keep_draft
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
 from tui.widgets.fields import Input, TextArea
 
-__all__ = ["MemoEditor", "NO_STAGE"]
+__all__ = ["MemoEditor", "NO_STAGE", "pack_draft", "unpack_draft"]
 
 #: The first entry of the stage chooser: a memo that is not about one stage.
 NO_STAGE = "no stage"
+
+
+def pack_draft(title: str, stage: str | None, body: str) -> str:
+    """A memo's title, stage and body as the text of one draft."""
+    return f"{title}\n{stage or ''}\n{body}"
+
+
+def unpack_draft(text: str) -> tuple[str, str | None, str]:
+    """(title, stage or None, body) of a memo kept as a draft by `pack_draft`."""
+    title, _, rest = text.partition("\n")
+    stage, _, body = rest.partition("\n")
+    return title, (stage if stage in STAGES else None), body
 
 
 class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
@@ -34,7 +48,7 @@ class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
     | Key(s) | Description |
     | :- | :- |
     | ctrl+s | Save the memo (it needs a title). |
-    | escape | Close without saving. |
+    | escape | Close without saving (asks first if anything was typed). |
     | tab, shift+tab | Move between title, stage and text. |
     | up, down | In the stage chooser: choose the stage. |
     """
@@ -53,13 +67,22 @@ class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
     }
     """
 
-    def __init__(self, *, heading: str, title: str = "", stage: str | None = None, body: str = "") -> None:
-        """Edit a memo under `heading`, starting from `title`, `stage` and `body`."""
+    def __init__(self, *, heading: str, title: str = "", stage: str | None = None, body: str = "",
+                 saved: tuple[str, str] | None = None, draft_ref: str = "", draft_id: int | None = None) -> None:
+        """Edit a memo under `heading`, starting from `title`, `stage` and `body`.
+
+        `saved` is (title, body) as they stand in the project (default: as given; ("", "") for a
+        draft being resumed): escape asks before throwing away anything that differs. `draft_ref`
+        says what the memo is for, to keep it as a draft (in place of `draft_id`) if margin must close.
+        """
         super().__init__()
         self._heading = heading
         self._title = title
         self._stage = stage
         self._body = body
+        self._saved = (title, body) if saved is None else saved
+        self.draft_ref = draft_ref
+        self.draft_id = draft_id
 
     def compose(self) -> ComposeResult:
         """Title, stage chooser, body, a line for errors and a line of keys."""
@@ -100,6 +123,36 @@ class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
             return
         self.dismiss((title, self.stage, self.query_one("#memo-body", TextArea).text))
 
+    def _typed(self) -> tuple[str, str]:
+        """(title, body) as typed so far (as they started while the editor is still opening)."""
+        titles = list(self.query("#memo-title").results(Input))
+        bodies = list(self.query("#memo-body").results(TextArea))
+        return (titles[0].value if titles else self._title, bodies[0].text if bodies else self._body)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the title or text differ from what is saved (so closing would lose them)."""
+        title, body = self._typed()
+        return (title.strip(), body.strip()) != (self._saved[0].strip(), self._saved[1].strip())
+
+    def keep_draft(self) -> None:
+        """Margin is closing (a hang-up, a kill): keep the unsaved memo as a draft, offered next time."""
+        project = getattr(self.app, "project", None)
+        title, body = self._typed()
+        if project is not None and self.draft_ref and self.changed and (title.strip() or body.strip()):
+            stage = self.stage if self.query("#memo-stage") else self._stage
+            keep_draft(project, "memo", self.draft_ref, pack_draft(title, stage, body), draft_id=self.draft_id)
+
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; ask first when that would throw typed text away."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Throw away the text of this memo?", yes="Discard", no="Keep writing"), answered
+        )

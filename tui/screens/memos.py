@@ -15,12 +15,13 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from tui.project import Memo
+from tui.project import Memo, ProjectError
 from tui.project.model import STAGES
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.choice import ChoiceScreen
+from tui.screens.base import keep_draft
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.memo_editor import MemoEditor
+from tui.screens.memo_editor import MemoEditor, pack_draft, unpack_draft
 from tui.text import visible, visible_lines
 from tui.widgets.row_list import LazyRows, RowList
 from tui.widgets.fields import Input
@@ -202,14 +203,41 @@ class MemosScreen(AnalysisScreen):
         subject = {k: v for k, v in self.subject.items() if v is not None}
         heading = "New journal entry" if not subject else "New memo"
 
+        ref = "new:" + ",".join(f"{k}={v}" for k, v in sorted(subject.items()))
+        draft = next(iter(self._memo_drafts(ref)), None)
+
         def save(result: tuple[str, str | None, str] | None) -> None:
             if result is None:
+                if draft is not None:  # the user chose to throw the kept text away
+                    self._forget_memo_draft(draft.id)
                 return
             title, stage, body = result
-            self.commit(lambda: self.project.add_memo(title, body, stage=stage, **subject),
-                        lambda memo: f"memo '{memo.title}' saved")
+            if not self.commit(lambda: self.project.add_memo(title, body, stage=stage, **subject),
+                               lambda memo: f"memo '{memo.title}' saved"):
+                where = keep_draft(self.project, "memo", ref, pack_draft(title, stage, body), draft_id=draft and draft.id)
+                self.say(f"memo not saved; its text is kept ({where}): n offers it again")
+            elif draft is not None:
+                self._forget_memo_draft(draft.id)
 
-        self.app.push_screen(MemoEditor(heading=heading, stage=self.stage), save)
+        if draft is not None:  # typed before a hang-up or a failed save: offered again
+            title, stage, body = unpack_draft(draft.body)
+            editor = MemoEditor(heading=f"{heading} (kept from {draft.saved_at[:16].replace('T', ' ')})", title=title,
+                                stage=stage, body=body, saved=("", ""), draft_ref=ref, draft_id=draft.id)
+        else:
+            editor = MemoEditor(heading=heading, stage=self.stage, draft_ref=ref)
+        self.app.push_screen(editor, save)
+
+    def _memo_drafts(self, ref: str) -> list:  # type: ignore[type-arg]
+        try:
+            return [d for d in self.project.drafts("memo") if d.ref == ref]
+        except ProjectError:
+            return []
+
+    def _forget_memo_draft(self, draft_id: int) -> None:
+        try:
+            self.project.discard_draft(draft_id)
+        except ProjectError as error:
+            self.fail(error)
 
     def action_edit(self) -> None:
         """Edit the memo under the cursor."""
@@ -221,11 +249,19 @@ class MemosScreen(AnalysisScreen):
             if result is None:
                 return
             title, stage, body = result
-            self.commit(lambda: self.project.edit_memo(memo.id, title=title, body=body, stage=stage),
-                        lambda saved: f"memo '{saved.title}' saved")
+            if not self.commit(lambda: self.project.edit_memo(memo.id, title=title, body=body, stage=stage),
+                               lambda saved: f"memo '{saved.title}' saved"):
+                where = keep_draft(self.project, "memo", ref, pack_draft(title, stage, body), draft_id=draft and draft.id)
+                self.say(f"the edited memo not saved; its text is kept ({where}): e offers it again")
+            elif draft is not None:
+                self._forget_memo_draft(draft.id)
 
-        self.app.push_screen(MemoEditor(heading="Edit memo", title=memo.title, stage=getattr(memo, "stage", None),
-                                        body=memo.body), save)
+        ref = f"memo:{memo.id}"
+        draft = next(iter(self._memo_drafts(ref)), None)
+        title, stage, body = unpack_draft(draft.body) if draft else (memo.title, getattr(memo, "stage", None), memo.body)
+        self.app.push_screen(MemoEditor(heading="Edit memo" + (" (unsaved text kept)" if draft else ""), title=title,
+                                        stage=stage, body=body, saved=(memo.title, memo.body), draft_ref=ref,
+                                        draft_id=draft and draft.id), save)
 
     def action_delete(self) -> None:
         """Delete the memo under the cursor, after asking."""

@@ -14,6 +14,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.project.model import NOTE_KINDS
+from tui.screens.base import keep_draft
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
 from tui.widgets.fields import TextArea
@@ -101,14 +103,25 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
     }
     """
 
-    def __init__(self, *, title: str, kind: str = "descriptive", body: str = "") -> None:
-        """Edit a note titled `title`, starting from `kind` and `body`."""
+    def __init__(self, *, title: str, kind: str = "descriptive", body: str = "", saved_body: str | None = None,
+                 draft_ref: str = "", draft_id: int | None = None) -> None:
+        """Edit a note titled `title`, starting from `kind` and `body`.
+
+        `saved_body` is the text as it stands in the project (default: `body`; "" for a draft being
+        resumed): escape asks before throwing away anything that differs from it. `draft_ref` says
+        where the note belongs, for keeping the text as a draft if margin must close; `draft_id` is
+        the draft being resumed (kept again in its place, not beside it).
+        """
         super().__init__()
         if kind not in NOTE_KINDS:
             raise ValueError(f"unknown note kind {kind!r}; expected one of {NOTE_KINDS}")
         self._title = title
         self._initial_kind = kind
         self._initial_body = body
+        self._saved_body = body if saved_body is None else saved_body
+        self.draft_ref = draft_ref
+        """Where the note belongs (transcript and lines), for a draft kept on a hang-up."""
+        self.draft_id = draft_id
 
     def compose(self) -> ComposeResult:
         """The kind chooser, the body, a line for errors and a line of keys."""
@@ -176,6 +189,41 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
             return
         self.dismiss((self.kind, body))
 
+    @property
+    def body(self) -> str:
+        """The text typed so far (what it started from while the editor is still opening)."""
+        fields = self.query("#body").results(TextArea)
+        return next((field.text for field in fields), self._initial_body)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the text differs from what is saved (so closing would lose it)."""
+        return self.body.strip() != self._saved_body.strip()
+
+    def draft(self) -> str | None:
+        """The unsaved text, to keep as a draft, or None when nothing would be lost."""
+        return self.body if self.is_mounted and self.changed and self.body.strip() else None
+
+    def keep_draft(self) -> None:
+        """Margin is closing (a hang-up, a kill): keep the unsaved text as a draft, offered next time."""
+        project = getattr(self.app, "project", None)
+        body = self.draft()
+        if project is not None and body is not None and self.draft_ref:
+            place = self.draft_ref.rsplit(":", 1)[0]
+            keep_draft(project, "note", f"{place}:{self.kind}", body, draft_id=self.draft_id)
+
     def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
+        """Close without saving; ask first when that would throw typed text away."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one("#body", TextArea).focus()
+
+        self.app.push_screen(
+            ConfirmScreen("Throw away the text of this note?", yes="Discard", no="Keep writing"), answered
+        )

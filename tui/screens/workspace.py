@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from tui.project import LEVEL_LABELS, NOTE_LETTERS, Coding, Event, Project, Theme, span_text
+from tui.project import LEVEL_LABELS, NOTE_LETTERS, Coding, Event, Project, ProjectError, Theme, span_text
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.base import MarginScreen
 from tui.screens.choice import ChoiceScreen
@@ -133,9 +133,22 @@ class WorkspaceScreen(MarginScreen[None]):
     def on_mount(self) -> None:
         view = self.view
         view.border_title = Content(visible(self._title()))
-        view.set_lines(TranscriptLines(self.project, self.transcript.id))
+        view.set_lines(TranscriptLines(self.project, self.transcript.id), self.transcript.width)
         self.reload()
         view.focus()
+        self._tell_of_drafts()
+
+    def _tell_of_drafts(self) -> None:
+        """A note kept as a draft (a hang-up, a failed save) is offered again: say where it is."""
+        kept = self._drafts()
+        try:
+            _, first, last = kept[0].ref.split(":")[:3] if kept else ("", "", "")
+            span = span_text(int(first), int(last))
+        except ValueError:
+            return
+        if kept:
+            more = f" (and {len(kept) - 1} more)" if len(kept) > 1 else ""
+            self.say(f"an unsaved note is kept for {span}{more}: select it and press n")
 
     def on_screen_resume(self) -> None:
         # Back from a dialog: the coder may have been named meanwhile.
@@ -252,10 +265,12 @@ class WorkspaceScreen(MarginScreen[None]):
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
 
-    def _commit(self, change: Callable[[], T], said: Callable[[T], str], *, clear_selection: bool = False) -> None:
+    def _commit(self, change: Callable[[], T], said: Callable[[T], str], *, clear_selection: bool = False) -> T | None:
         """Make one change (see MarginScreen.commit); a tag or note also ends the selection."""
-        if self.commit(change, said) is not None and clear_selection:
+        result = self.commit(change, said)
+        if result is not None and clear_selection:
             self.view.clear_selection()
+        return result
 
     def _apply_pick(self, result: PickResult | None, first: int, last: int) -> None:
         if result is None:
@@ -320,23 +335,56 @@ class WorkspaceScreen(MarginScreen[None]):
     # ------------------------------------------------------------------ notes
 
     def action_note(self) -> None:
-        """Write an exploratory note on the selection."""
+        """Write an exploratory note on the selection (or resume the draft kept for these lines)."""
         selection = self.view.selection
         if selection is None:
             return
         first, last = selection
         span = span_text(first, last)
+        place = f"{self.transcript.id}:{first}:{last}"
+        draft = next((d for d in self._drafts() if d.ref.rsplit(":", 1)[0] == place), None)
 
         def save(result: tuple[str, str] | None) -> None:
             if result is None:
+                if draft is not None:  # the user chose to throw it away
+                    self._forget_draft(draft.id)
                 return
-            self._commit(
+            ref = f"{place}:{result[0]}"
+            if self._commit(
                 lambda: self.project.add_note(self.transcript.id, first, last, *result),
                 lambda note: f"{note.kind} note on {span} saved",
                 clear_selection=True,
-            )
+            ) is None:
+                self._keep_draft(ref, result[1], f"note on {span}", draft_id=draft.id if draft else None)
+            elif draft is not None:
+                self._forget_draft(draft.id)
 
-        self.app.push_screen(NoteEditor(title=f"Note on {span}"), save)
+        if draft is not None:
+            kind = draft.ref.rsplit(":", 1)[1]
+            editor = NoteEditor(title=f"Note on {span} (kept from {draft.saved_at[:16].replace('T', ' ')})",
+                                kind=kind if kind in NOTE_LETTERS else "descriptive", body=draft.body, saved_body="",
+                                draft_ref=f"{place}:{kind}", draft_id=draft.id)
+        else:
+            editor = NoteEditor(title=f"Note on {span}", draft_ref=f"{place}:descriptive")
+        self.app.push_screen(editor, save)
+
+    def _drafts(self) -> list:  # type: ignore[type-arg]
+        """The note drafts kept for this transcript (after a hang-up or a failed save)."""
+        try:
+            return [d for d in self.project.drafts("note") if d.ref.split(":", 1)[0] == str(self.transcript.id)]
+        except ProjectError:
+            return []
+
+    def _keep_draft(self, ref: str, body: str, what: str, *, draft_id: int | None = None) -> None:
+        """The save failed: keep the text so it is offered the next time, and say so."""
+        where = self.keep_text("note", ref, body, draft_id=draft_id)
+        self.say(f"{what} not saved; its text is kept ({where}): n on the same lines offers it again")
+
+    def _forget_draft(self, draft_id: int) -> None:
+        try:
+            self.project.discard_draft(draft_id)
+        except ProjectError as error:
+            self.fail(error)
 
     def _pick_note(self, verb: str, then) -> None:  # type: ignore[no-untyped-def]
         line = self.view.cursor_line
@@ -362,9 +410,13 @@ class WorkspaceScreen(MarginScreen[None]):
             def save(result: tuple[str, str] | None) -> None:
                 if result is None:
                     return
-                self._commit(lambda: self.project.edit_note(note.id, kind=result[0], body=result[1]), lambda _: "note saved")
+                if self._commit(lambda: self.project.edit_note(note.id, kind=result[0], body=result[1]),
+                                lambda _: "note saved") is None:
+                    self._keep_draft(f"{ref}:{result[0]}", result[1], "the edited note")
 
-            self.app.push_screen(NoteEditor(title="Edit note", kind=note.kind, body=note.body), save)
+            ref = f"{self.transcript.id}:{note.first_line}:{note.last_line}"
+            self.app.push_screen(NoteEditor(title="Edit note", kind=note.kind, body=note.body,
+                                            draft_ref=f"{ref}:{note.kind}"), save)
 
         self._pick_note("edit", edit)
 
@@ -420,7 +472,7 @@ class WorkspaceScreen(MarginScreen[None]):
                 self.transcript = self.project.transcript(transcript_id, text=False)
             except Exception:
                 return
-            self.view.set_lines(TranscriptLines(self.project, transcript_id))
+            self.view.set_lines(TranscriptLines(self.project, transcript_id), self.transcript.width)
             self.view.border_title = Content(visible(self._title()))
             self._set_query()
             self.reload()
