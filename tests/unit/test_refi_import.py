@@ -531,3 +531,24 @@ def test_selections_widened_onto_the_same_lines_are_joined_and_said(tmp_path):
         assert sorted((c.first_line, c.last_line) for c in project.codings()) == [(3, 8), (4, 5)]
         assert (report.joined, report.widened, report.unchanged) == (1, 1, {})
         assert any("joined it" in line for line in report.lines())
+
+
+def test_selections_and_codings_without_guids_are_still_imported(tmp_path):
+    text = "P01: The first line of it.\nP01: The second line of it.\n"
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes><Code '
+           'guid="00000000-0000-4000-8000-000000000001" name="c" isCodable="true"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="00000000-0000-4000-8000-000000000002" name="S"><PlainTextContent>{text}'
+           '</PlainTextContent><PlainTextSelection startPosition="0" endPosition="26"><Coding><CodeRef '
+           'targetGUID="00000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>'
+           '<PlainTextSelection guid="not-a-guid" startPosition="27" endPosition="55"><Coding guid="x"><CodeRef '
+           'targetGUID="00000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+    path = tmp_path / "noguid.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    project, _ = import_into_new(tmp_path / "a.margin", path)
+    with project:
+        assert sorted((c.first_line, c.last_line) for c in project.codings()) == [(1, 1), (2, 2)]
+        guids = sorted(c.guid for c in project.codings())
+    again, _ = import_into_new(tmp_path / "b.margin", path)
+    with again:
+        assert sorted(c.guid for c in again.codings()) == guids  # derived the same way each time

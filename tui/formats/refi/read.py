@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
 
-from tui.formats.refi.convention import decode_lines, split_tag
+from tui.formats.refi.convention import decode_lines, derived_guid, split_tag
 from tui.formats.transcripts import TranscriptError, decode
 from tui.project import ProjectError
 
@@ -469,8 +469,9 @@ def parse_qdpx(path: Path) -> RefiFile:
                                 lines=decode_lines(tags["lines"], len(text)) if "lines" in tags else None)
             for selection in _children(element, "PlainTextSelection"):
                 start, end = _selection_span(selection, name)
-                sel_guid = _guid_attr(selection, "guid", name, "selection")
-                assert sel_guid is not None
+                # The schema requires these GUIDs; a file that lacks one (or mangles it) still has its
+                # codings: they get a GUID derived from where they are, the same on every import.
+                sel_guid = norm_guid(selection.get("guid")) or derived_guid("selection", f"{guid}:{start}:{end}")
                 sel_tags, _ = split_tag(_text_of(_child(selection, "Description")))
                 chosen = RefiSelection(
                     sel_guid, _map(start, mapping, len(text)), _map(end, mapping, len(text)),
@@ -482,7 +483,8 @@ def parse_qdpx(path: Path) -> RefiFile:
                     code = norm_guid(ref.get("targetGUID")) if ref is not None else None
                     if code is None:
                         continue
-                    coding_guid = _guid_attr(coding, "guid", name, "coding")
+                    coding_guid = norm_guid(coding.get("guid")) or derived_guid(
+                        "coding", f"{sel_guid}:{code}:{len(chosen.codings)}")
                     notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(coding, "NoteRef")) if g]
                     chosen.codings.append((coding_guid, code, norm_guid(coding.get("creatingUser")) or chosen.user,
                                            coding.get("creationDateTime") or chosen.created, notes))
