@@ -552,3 +552,24 @@ def test_selections_and_codings_without_guids_are_still_imported(tmp_path):
     again, _ = import_into_new(tmp_path / "b.margin", path)
     with again:
         assert sorted(c.guid for c in again.codings()) == guids  # derived the same way each time
+
+
+def test_a_utf16_project_file_with_crlf_inline_text_counted_as_nvivo_counts(tmp_path):
+    lines = [f"P01: Line {n} of the talk, short." for n in range(1, 31)] + ["P01: The line that was coded."]
+    text = "\r\n".join(lines) + "\r\n"
+    start = sum(len(line) + 2 for line in lines[:-1])  # CRLF counted as two
+    qde = ('<?xml version="1.0" encoding="utf-16"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="NVivo 14">'
+           '<CodeBook><Codes><Code guid="00000000-0000-4000-8000-000000000001" name="c" isCodable="true"/></Codes>'
+           '</CodeBook><Sources><TextSource guid="00000000-0000-4000-8000-000000000002" name="S"><PlainTextContent>'
+           f'{text}</PlainTextContent><PlainTextSelection guid="00000000-0000-4000-8000-000000000003" '
+           f'startPosition="{start}" endPosition="{start + len(lines[-1])}"><Coding '
+           'guid="00000000-0000-4000-8000-000000000004"><CodeRef targetGUID="00000000-0000-4000-8000-000000000001"/>'
+           '</Coding></PlainTextSelection></TextSource></Sources></Project>')
+    path = tmp_path / "utf16.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde.encode("utf-16"))
+    project, report = import_into_new(tmp_path / "u.margin", path)
+    with project:
+        (coding,) = project.codings()
+        assert coded_text(project, coding) == "P01: The line that was coded."
+        assert report.widened == 0

@@ -386,7 +386,7 @@ def parse_qdpx(path: Path) -> RefiFile:
             root = _parse_xml(qde_bytes, f"{name}: {qde.filename}")
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise RefiError(f"{name}: damaged archive ({error})") from None
-        crlf_file = b"\r\n" in qde_bytes
+        crlf_file = any(crlf in qde_bytes for crlf in (b"\r\n", b"\r\x00\n\x00", b"\x00\r\x00\n"))  # UTF-8, UTF-16
         if root.tag != "Project":
             raise RefiError(f"{name}: not a REFI-QDA project (its root element is <{root.tag}>, not <Project>)")
         out = RefiFile(name=root.get("name") or path.stem, origin=root.get("origin", ""))
