@@ -228,3 +228,17 @@ def test_speed_of_extracts_and_get_table(tmp_path: Path) -> None:
     assert sum(c.extracts for c in table.rows[0].cells.values()) == 5000
     assert extracts_took < 1.0 and table_took < 1.0, (extracts_took, table_took)
     project.close()
+
+
+def test_lazy_totals_give_what_theme_totals_give_theme_by_theme(study: Study) -> None:
+    project = study.project
+    # Lines coded twice under one GET count once (the fixture overlaps 3-4); no codings count nothing.
+    empty = project.create_theme("Nothing here yet", level="get")
+    full = analysis.theme_totals(project)
+    lazy = analysis.LazyTotals(project)
+    assert full and all(lazy[theme_id] == totals for theme_id, totals in full.items())
+    assert lazy[study.themes["Belonging"]] == analysis.Totals(extracts=4, lines=8, participants=2)
+    assert lazy.get(empty.id) == analysis.Totals(0, 0, 0)
+    assert lazy.get(-1) is None and lazy.get(-1, analysis.Totals()) == analysis.Totals()
+    with pytest.raises(KeyError):
+        lazy[-1]

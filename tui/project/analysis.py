@@ -20,12 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tui.project.model import LEVEL_LABELS
+
 if TYPE_CHECKING:
     from tui.project import Project
 
 __all__ = [
-    "Divergence", "Extract", "GetCell", "GetRow", "GetTable", "HistoryEntry", "PetRow", "PetStatement",
-    "Totals", "citation", "descendants", "extracts", "get_table", "pet_table", "theme_history", "theme_totals",
+    "Divergence", "Extract", "GetCell", "GetRow", "GetTable", "HistoryEntry", "LazyTotals", "PetRow",
+    "PetStatement", "Totals", "citation", "descendants", "extracts", "get_table", "pet_table", "theme_history",
+    "theme_totals",
 ]
 
 
@@ -190,28 +193,11 @@ def descendants(project: Project, theme_id: int) -> list[int]:
     return found
 
 
-def _post_order(children: dict[int | None, list[int]]) -> list[int]:
-    """Every theme reachable from the roots, children before parents, without recursion."""
-    order: list[int] = []
-    seen: set[int] = set()
-    stack: list[tuple[int, bool]] = [(root, False) for root in children.get(None, [])]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children.get(node, []) if child not in seen)
-    return order
-
-
 def theme_totals(project: Project) -> dict[int, Totals]:
     """For every theme: extracts, distinct lines and participants of it and everything below it."""
     parents, children = _tree(project)
-    lines: dict[int, set[tuple[int, int]]] = {}
+    # A line is one int, (transcript id << 32) + number, so a coding's lines go in as one range.
+    lines: dict[int, set[int]] = {}
     people: dict[int, set[int]] = {}
     counts: dict[int, int] = {}
     for theme_id, transcript_id, first, last, participant_id in project.conn.execute(
@@ -219,15 +205,32 @@ def theme_totals(project: Project) -> dict[int, Totals]:
         "FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
     ):
         counts[theme_id] = counts.get(theme_id, 0) + 1
-        lines.setdefault(theme_id, set()).update((transcript_id, n) for n in range(first, last + 1))
+        base = transcript_id << 32
+        own = lines.get(theme_id)
+        if own is None:
+            own = lines[theme_id] = set()
+        own.update(range(base + first, base + last + 1))
         if participant_id is not None:
-            people.setdefault(theme_id, set()).add(participant_id)
+            who = people.get(theme_id)
+            if who is None:
+                who = people[theme_id] = set()
+            who.add(participant_id)
+    # Breadth first from the roots; read backwards, every theme comes after all of its children.
+    order = list(children.get(None, []))
+    seen = set(order)
+    index = 0
+    while index < len(order):
+        for child in children.get(order[index], ()):
+            if child not in seen:
+                seen.add(child)
+                order.append(child)
+        index += 1
     totals: dict[int, Totals] = {}
-    for node in _post_order(children):
-        own_lines = lines.pop(node, set())
-        own_people = people.pop(node, set())
+    for node in reversed(order):
+        own_lines = lines.pop(node, None) or set()
+        own_people = people.pop(node, None) or set()
         count = counts.get(node, 0)
-        for child in children.get(node, []):
+        for child in children.get(node, ()):
             child_lines = lines.pop(child, None)
             if child_lines:
                 # Small into large: each line is copied O(log n) times up the tree.
@@ -236,15 +239,84 @@ def theme_totals(project: Project) -> dict[int, Totals]:
                 own_lines |= child_lines
             child_people = people.pop(child, None)
             if child_people:
+                if len(child_people) > len(own_people):
+                    own_people, child_people = child_people, own_people
                 own_people |= child_people
-            count += totals[child].extracts if child in totals else 0
+            done = totals.get(child)
+            if done is not None:
+                count += done.extracts
         totals[node] = Totals(count, len(own_lines), len(own_people))
-        lines[node] = own_lines
-        people[node] = own_people
+        if own_lines:
+            lines[node] = own_lines
+        if own_people:
+            people[node] = own_people
     for theme_id in parents:  # themes on a damaged loop: their own codings only
         if theme_id not in totals:
             totals[theme_id] = Totals(counts.get(theme_id, 0), 0, 0)
     return totals
+
+
+class LazyTotals:
+    """`theme_totals` worked out theme by theme when asked: a screen that shows twenty themes
+    of ten thousand reads the codings once and rolls up only what it shows.
+
+    `get(theme_id, default)` and `[theme_id]` as on the dict `theme_totals` returns; each answer
+    is kept. A theme on a damaged loop counts what is below it once.
+    """
+
+    def __init__(self, project: Project) -> None:
+        parents, self._children = _tree(project)
+        self._known = set(parents)
+        # Every coding once, grouped by theme; per theme the slice of `_rows` that is its own.
+        self._rows: list[tuple[int, int, int, int, int | None]] = project.conn.execute(
+            "SELECT c.theme_id, c.transcript_id, c.first_line, c.last_line, t.participant_id "
+            "FROM codings c JOIN transcripts t ON t.id = c.transcript_id ORDER BY c.theme_id"
+        ).fetchall()
+        self._slices: dict[int, tuple[int, int]] = {}
+        start, current = 0, None
+        for index, row in enumerate(self._rows):
+            if row[0] != current:
+                if current is not None:
+                    self._slices[current] = (start, index)
+                start, current = index, row[0]
+        if current is not None:
+            self._slices[current] = (start, len(self._rows))
+        self._done: dict[int, Totals] = {}
+
+    def get(self, theme_id: int, default: Totals | None = None) -> Totals | None:
+        """The totals of a theme and everything below it; `default` for a theme not in the project."""
+        done = self._done.get(theme_id)
+        if done is not None:
+            return done
+        if theme_id not in self._known:
+            return default
+        count = 0
+        lines: set[int] = set()
+        people: set[int] = set()
+        stack, seen = [theme_id], {theme_id}
+        rows, slices, children = self._rows, self._slices, self._children
+        while stack:
+            node = stack.pop()
+            span = slices.get(node)
+            if span is not None:
+                for _, transcript_id, first, last, participant_id in rows[span[0]:span[1]]:
+                    count += 1
+                    base = transcript_id << 32
+                    lines.update(range(base + first, base + last + 1))
+                    if participant_id is not None:
+                        people.add(participant_id)
+            for child in children.get(node, ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        totals = self._done[theme_id] = Totals(count, len(lines), len(people))
+        return totals
+
+    def __getitem__(self, theme_id: int) -> Totals:
+        found = self.get(theme_id)
+        if found is None:
+            raise KeyError(theme_id)
+        return found
 
 
 _EXTRACT_SQL = """
@@ -524,7 +596,8 @@ def _describe(change: dict[str, Any], theme_id: int, names: dict[int, str]) -> s
     row = after or before or {}
     if row.get("id") == theme_id:
         if before is None:
-            return f"created as {row.get('level')} '{row.get('name')}'"
+            level = row.get("level")
+            return f"created as {LEVEL_LABELS.get(level, level)} '{row.get('name')}'"
         if after is None:
             return f"deleted '{before.get('name')}'"
         said = []

@@ -7,9 +7,7 @@ statements and PETs only (and every cross-case theme); `A` looks across all case
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -43,9 +41,8 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-@dataclass(frozen=True)
-class BoardRow:
-    """One row of the board: a theme at a depth."""
+class BoardRow(NamedTuple):
+    """One row of the board: a theme at a depth (a tuple: ten thousand are made per redraw)."""
 
     theme_id: int
     depth: int
@@ -111,7 +108,7 @@ class ThemeBoardScreen(AnalysisScreen):
         self.case_id: int | None = None
         self.marked: set[int] = set()
         self._themes: dict[int, Theme] = {}
-        self._totals: dict[int, analysis.Totals] = {}
+        self._totals: analysis.LazyTotals | dict[int, analysis.Totals] = {}
         self._rows: list[BoardRow] = []
         self._pseudonyms: dict[int, str] = {}
         self._done: dict[int, str | None] = {}
@@ -163,12 +160,13 @@ class ThemeBoardScreen(AnalysisScreen):
         if not self.is_mounted:
             return
         project = self.project
-        self._read_cases()
-        self._themes = {t.id: t for t in project.themes()}
-        self._totals = analysis.theme_totals(project)
-        self.marked &= set(self._themes)
-        self._index = None
-        self._build_rows()
+        with self.collector_held():
+            self._read_cases()
+            self._themes = {t.id: t for t in project.themes()}
+            self._totals = analysis.LazyTotals(project)  # rolled up row by row, as rows are drawn
+            self.marked &= set(self._themes)
+            self._index = None
+            self._build_rows()
 
     def visible_theme(self, theme: Theme) -> bool:
         """Whether the board shows this theme in the current case."""
@@ -186,14 +184,20 @@ class ThemeBoardScreen(AnalysisScreen):
                 self._index = ThemeIndex(shown, self.project.theme_paths())
             rows = [BoardRow(m.theme.id, 0) for m in self._index.rank(self._filter, 500)]
         else:
+            case = self.case_id
             children: dict[int | None, list[Theme]] = {}
             for theme in self._themes.values():
-                if not self.visible_theme(theme):
-                    continue
+                if case is not None and theme.participant_id is not None and theme.participant_id != case:
+                    continue  # another case's statement or PET (visible_theme, inlined: it runs per theme)
                 parent = theme.parent_id if theme.parent_id in self._themes else None
-                children.setdefault(parent, []).append(theme)
+                group = children.get(parent)
+                if group is None:
+                    children[parent] = [theme]
+                else:
+                    group.append(theme)
             for group in children.values():
-                group.sort(key=lambda t: (-rank.get(t.level, 0), t.name.casefold(), t.id))
+                if len(group) > 1:
+                    group.sort(key=lambda t: (-rank.get(t.level, 0), t.name.casefold(), t.id))
             rows = []
             stack: list[tuple[Theme, int]] = [(t, 0) for t in reversed(children.get(None, []))]
             seen: set[int] = set()
@@ -203,11 +207,14 @@ class ThemeBoardScreen(AnalysisScreen):
                     continue
                 seen.add(theme.id)
                 rows.append(BoardRow(theme.id, depth))
-                stack.extend((child, depth + 1) for child in reversed(children.get(theme.id, [])))
+                below = children.get(theme.id)
+                if below:
+                    stack.extend((child, depth + 1) for child in reversed(below))
             # A theme whose parent is hidden in this case still shows, at the top.
-            for theme in sorted(self._themes.values(), key=lambda t: t.name.casefold()):
-                if theme.id not in seen and self.visible_theme(theme):
-                    rows.append(BoardRow(theme.id, 0))
+            if len(seen) < len(self._themes):
+                for theme in sorted(self._themes.values(), key=lambda t: t.name.casefold()):
+                    if theme.id not in seen and self.visible_theme(theme):
+                        rows.append(BoardRow(theme.id, 0))
         self._rows = rows
         cursor = next((i for i, r in enumerate(rows) if r.theme_id == current), None)
         self.rows.set_rows(LazyRows(len(rows), lambda i: self.row_content(rows[i])), cursor)
@@ -291,7 +298,7 @@ class ThemeBoardScreen(AnalysisScreen):
                  _count(totals.participants, "participant")]
         if theme.participant_id in self._pseudonyms:
             facts.append(f"case {self._pseudonyms[theme.participant_id]}")
-        else:
+        elif self.project.method == "ipa":
             facts.append("cross-case")
         strategy = getattr(theme, "strategy", None)
         if strategy:
@@ -452,7 +459,7 @@ class ThemeBoardScreen(AnalysisScreen):
                 self.say("merge into an existing theme (rename to change the name)")
                 return
             into = self._themes[result.theme_id]
-            extracts = self._totals.get(theme.id, analysis.Totals()).extracts
+            extracts = _count(self._totals.get(theme.id, analysis.Totals()).extracts, "extract")
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
@@ -460,7 +467,7 @@ class ThemeBoardScreen(AnalysisScreen):
                                 lambda merged: f"merged {theme.name} into {merged.name} (u undoes)")
 
             self.app.push_screen(ConfirmScreen(
-                f"Merge '{theme.name}' into '{into.name}'?\n\nIts {extracts} extracts, the themes below it and its "
+                f"Merge '{theme.name}' into '{into.name}'?\n\nIts {extracts}, the themes below it and its "
                 f"memos go to '{into.name}'; '{theme.name}' itself goes. u undoes it.", yes="Merge"), confirmed)
 
         self._pick(f"Merge {visible(theme.name)} into", targets, "theme (not created here)", picked)
@@ -539,7 +546,8 @@ class ThemeBoardScreen(AnalysisScreen):
         own = len(self.project.codings(theme_id=theme.id))
         children = [t for t in self._themes.values() if t.parent_id == theme.id]
         parent = self._themes.get(theme.parent_id) if theme.parent_id else None
-        lost = [f"{own} coding{'' if own == 1 else 's'} made with it (its extracts) will be removed"]
+        lost = [f"{_count(own, 'coding')} made with it (its extracts) will be removed" if own
+                else "it has no codings of its own: no extract is removed"]
         if children:
             lost.append(f"the {len(children)} theme{'' if len(children) == 1 else 's'} below it move up to "
                         f"{parent.name if parent else 'the top'}, with their codings")
