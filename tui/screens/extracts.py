@@ -6,6 +6,7 @@ around it on demand. `enter` goes to that place in the transcript; `*` marks a k
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 #: How many lines before and after an extract the context shows.
 CONTEXT_LINES = 3
+#: The columns before a context line's text: the extract's mark, the line number, two spaces.
+_NUMBER_WIDTH = 8
 
 
 class ExtractsScreen(AnalysisScreen):
@@ -38,6 +41,7 @@ class ExtractsScreen(AnalysisScreen):
     | `*` / `K` | mark or unmark the extract as a key quote |
     | `c` | show or hide the lines around the extract |
     | `p` | show one participant's extracts, or all |
+    | `]`, `[` | scroll the text below down, up (a long extract, its context) |
     | `w` | write a memo on the extract's coding |
     | `u`, `ctrl+r` | undo, redo |
     | `q` | back |
@@ -48,6 +52,8 @@ class ExtractsScreen(AnalysisScreen):
         Binding("asterisk,K", "key_quote", "Key quote"),
         Binding("c", "context", "Context"),
         Binding("p", "participant", "Participant"),
+        Binding("right_square_bracket", "scroll_detail(1)", "Scroll the text down", show=False),
+        Binding("left_square_bracket", "scroll_detail(-1)", "Scroll the text up", show=False),
         Binding("w", "memo", "Memo", show=False),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
@@ -60,6 +66,8 @@ class ExtractsScreen(AnalysisScreen):
         #analysis-status { height: 1; background: $panel; padding: 0 1; }
         #extracts-list { height: 1fr; min-height: 5; }
         #extracts-detail-box { height: 9; border-top: solid $secondary 50%; }
+        #extracts-detail-box.context { height: 2fr; }
+        #extracts-list.context { height: 1fr; }
         #extracts-detail { padding: 0 1; }
     }
     """
@@ -92,7 +100,8 @@ class ExtractsScreen(AnalysisScreen):
         if not self.is_mounted:
             return
         self.theme = self.project.theme(self.theme_id)
-        self.extracts = analysis.extracts(self.project, self.theme_id, participant_id=self.participant_id)
+        with self.collector_held():
+            self.extracts = analysis.extracts(self.project, self.theme_id, participant_id=self.participant_id)
         extracts = self.extracts
         self.rows.set_rows(LazyRows(len(extracts), lambda i: self._row(extracts[i])))
         self._show_detail()
@@ -143,16 +152,28 @@ class ExtractsScreen(AnalysisScreen):
             return
         first = max(1, extract.first_line - CONTEXT_LINES)
         lines = self.project.lines(extract.transcript_id, first, extract.last_line + CONTEXT_LINES)
-        body = "\n".join(
-            f"{'▌' if extract.first_line <= line.number <= extract.last_line else ' '}{line.number:>5}  {visible(line.text)}"
-            for line in lines
-        )
-        detail.update(Content(visible(head) + "\n" + body))
+        # Each line after its number; a line too long for the pane goes on under its own text,
+        # not under the numbers.
+        width = max(20, self.size.width - 4 - _NUMBER_WIDTH)
+        body: list[str] = []
+        for line in lines:
+            inside = extract.first_line <= line.number <= extract.last_line
+            parts = textwrap.wrap(visible(line.text), width, drop_whitespace=True) or [""]
+            body.append(f"{'▌' if inside else ' '}{line.number:>5}  {parts[0]}")
+            body.extend(" " * _NUMBER_WIDTH + part for part in parts[1:])
+        detail.update(Content(visible(head) + "\n" + "\n".join(body)))
 
     def action_context(self) -> None:
-        """Show or hide the lines around the extract."""
+        """Show or hide the lines around the extract (the text below takes more room while shown)."""
         self.show_context = not self.show_context
+        self.query_one("#extracts-detail-box").set_class(self.show_context, "context")
+        self.rows.set_class(self.show_context, "context")
         self._show_detail()
+        self.rows.call_after_refresh(self.rows._scroll_to_cursor)  # the list is shorter: keep the cursor in sight
+
+    def action_scroll_detail(self, step: int) -> None:
+        """Scroll the text below the list by a few lines."""
+        self.query_one("#extracts-detail-box", VerticalScroll).scroll_relative(y=3 * step, animate=False)
 
     def action_key_quote(self) -> None:
         """Mark or unmark the extract as a key quote (for its GET and participant)."""

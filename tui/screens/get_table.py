@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from tui.project import analysis
+from tui.project import LEVEL_LABELS, analysis
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.prompt import PromptScreen
 from tui.text import visible, visible_lines
@@ -108,10 +108,11 @@ class GetTableScreen(AnalysisScreen):
         keep = grid.cursor_coordinate
         grid.clear(columns=True)
         self._cells = []
-        if self.pets_of is None:
-            self._fill_gets(grid)
-        else:
-            self._fill_pets(grid)
+        with self.collector_held():
+            if self.pets_of is None:
+                self._fill_gets(grid)
+            else:
+                self._fill_pets(grid)
         if grid.row_count:
             grid.cursor_coordinate = grid.validate_cursor_coordinate(keep)
         self._show_detail()
@@ -119,14 +120,10 @@ class GetTableScreen(AnalysisScreen):
 
     def _fill_gets(self, grid: DataTable) -> None:
         table = self.table = analysis.get_table(self.project)
-        grid.add_column("GET", width=22)
-        grid.add_column("n of N", width=7)
-        for _, pseudonym in table.participants:
-            grid.add_column(Content(visible(pseudonym)), width=max(7, min(len(pseudonym), 12)))
-        grid.add_column("divergent", width=12)
+        texts: list[list[str]] = []
         for row in table.rows:
-            cells: list[Content] = [Content(visible(row.name)), Content(f"{row.recurrence} of {table.total}")]
             diverging = {d.participant_id for d in row.divergences}
+            cells = []
             for participant_id, _ in table.participants:
                 cell = row.cells.get(participant_id)
                 text = ""
@@ -134,16 +131,36 @@ class GetTableScreen(AnalysisScreen):
                     text = f"{cell.extracts}·{len(cell.pets)}" + ("★" if cell.key_quote else "")
                 if participant_id in diverging:
                     text += "≠"
-                cells.append(Content(text or "—"))
+                cells.append(text or "—")
+            texts.append(cells)
+        top = self._top_label()
+        grid.add_column(top, width=22)
+        grid.add_column("n of N", width=7)
+        for index, (_, pseudonym) in enumerate(table.participants):
+            # As narrow as the column's longest entry (6 lets four participants fit at 80 columns).
+            widest = max([len(pseudonym), *(len(cells[index]) for cells in texts)])
+            grid.add_column(Content(visible(pseudonym)), width=max(6, min(widest, 12)))
+        grid.add_column("divergent", width=12)
+        for row, row_texts in zip(table.rows, texts):
+            cells: list[Content] = [Content(visible(row.name)), Content(f"{row.recurrence} of {table.total}")]
+            cells.extend(Content(text) for text in row_texts)
             cells.append(Content(visible(", ".join(d.pseudonym for d in row.divergences))))
             grid.add_row(*cells)
             self._cells.append(cells)
 
+    def _top_label(self) -> str:
+        """What the rows of the table are called in this project's method: GET, or theme in TA."""
+        return LEVEL_LABELS.get(self.project.levels[-1], "GET")
+
+    def _part_label(self) -> str:
+        """What a participant's themes are called: PETs, or codes in TA."""
+        return "PET" if self.project.method == "ipa" else LEVEL_LABELS.get(self.project.levels[0], "code")
+
     def _fill_pets(self, grid: DataTable) -> None:
         assert self.pets_of is not None
         self.pet_rows = analysis.pet_table(self.project, self.pets_of)
-        grid.add_column("PET", width=24)
-        grid.add_column("statement", width=28)
+        grid.add_column(self._part_label(), width=24)
+        grid.add_column("statement" if self.project.method == "ipa" else "codes", width=28)
         grid.add_column("citations", width=24)
         self._pet_refs: list[tuple[analysis.PetRow, analysis.PetStatement | None]] = []
         for pet in self.pet_rows:
@@ -162,11 +179,14 @@ class GetTableScreen(AnalysisScreen):
         if self.pets_of is not None:
             who = self.project.participant(self.pets_of).pseudonym
             statements = sum(len(p.statements) for p in self.pet_rows)
-            return [f"PET table of {who}", f"{len(self.pet_rows)} PETs", f"{statements} statements", "P: GET table"]
+            part = self._part_label()
+            return [f"{part} table of {who}", f"{len(self.pet_rows)} {part}s", f"{statements} statements",
+                    f"P: {self._top_label()} table"]
+        top, part = self._top_label(), self._part_label()
         if self.table is None:
-            return ["GET table"]
-        return ["GET table", f"{len(self.table.rows)} GETs", f"{self.table.total} participants",
-                "cell: extracts·PETs ★ key quote ≠ divergent"]
+            return [f"{top} table"]
+        return [f"{top} table", f"{len(self.table.rows)} {top}s", f"{self.table.total} participants",
+                f"cell: extracts·{part}s ★ key quote ≠ divergent"]
 
     # ---------------------------------------------------------------- the cell under the cursor
 
@@ -195,7 +215,8 @@ class GetTableScreen(AnalysisScreen):
             return
         get, participant = self._here()
         if get is None:
-            detail.update(Content("No GETs yet. On the board (b), mark PETs with space and group them with c."))
+            top, part = self._top_label(), self._part_label()
+            detail.update(Content(f"No {top}s yet. On the board (b), mark {part}s with space and group them with c."))
             return
         lines: list[str] = []
         if participant is None:

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from tui.project import LEVEL_LABELS
 from tui.project import analysis
 from tui.screens.analysis_base import AnalysisScreen
-from tui.text import visible
+from tui.text import visible, visible_lines
 from tui.widgets.row_list import LazyRows, RowList
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class ThemeHistoryScreen(AnalysisScreen):
         layout: vertical;
         #analysis-status { height: 1; background: $panel; padding: 0 1; }
         #history-list { height: 1fr; }
-        #history-detail { height: auto; max-height: 6; padding: 0 1; border-top: solid $secondary 50%; }
+        #history-detail { height: auto; max-height: 7; padding: 0 1; border-top: solid $secondary 50%; }
     }
     """
 
@@ -73,12 +73,14 @@ class ThemeHistoryScreen(AnalysisScreen):
         self.refresh_status()
 
     def _row(self, entry: analysis.HistoryEntry) -> Content:
-        when = entry.at[:16].replace("T", " ")
+        # At 80 columns the date, coder and strategy come first, so what is cut is the summary's
+        # end; the pane below gives the whole of the entry under the cursor.
+        when = entry.at[5:16].replace("T", " ")
         coder = entry.coder or "?"
-        undone = "  (undone)" if entry.state in ("undone", "discarded") else ""
-        how = f"  [{entry.strategy}]" if entry.strategy else ""
-        return Content.assemble((f"{when}  ", "dim"), (f"{visible(coder):<6} ", "dim"),
-                                Content(visible(entry.summary)), (visible(how), "bold"), (undone, "dim"))
+        undone = "(undone) " if entry.state in ("undone", "discarded") else ""
+        how = f"[{entry.strategy}] " if entry.strategy else ""
+        return Content.assemble((f"{when} ", "dim"), (f"{visible(coder)[:6]:<6} ", "dim"), (undone, "dim"),
+                                (visible(how), "bold"), Content(visible(entry.summary)))
 
     def status_parts(self) -> list[str]:
         if not hasattr(self, "theme"):
@@ -95,5 +97,11 @@ class ThemeHistoryScreen(AnalysisScreen):
         entry = self.entries[event.index] if 0 <= event.index < len(self.entries) else None
         if entry is None:
             return
-        text = "; ".join(entry.details) or entry.summary
-        detail.update(Content(visible(text)))
+        head = f"{entry.at[:16].replace('T', ' ')} · {entry.coder or '?'} · {entry.summary}"
+        if entry.strategy and entry.strategy not in entry.summary:
+            head += f" · by {entry.strategy}"
+        if entry.state in ("undone", "discarded"):
+            head += " · undone"
+        said = [d for d in entry.details if d != "below it"]
+        text = head + ("\n" + "; ".join(said) if said else "")
+        detail.update(Content(visible_lines(text)))
