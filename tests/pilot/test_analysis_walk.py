@@ -189,3 +189,22 @@ async def test_a_ta_table_speaks_of_themes_and_codes(tmp_path: Path) -> None:
             assert "GET" not in text and "PET" not in text.replace("PET table", "")
     finally:
         study.project.close()
+
+
+async def test_choosing_another_case_starts_at_its_first_theme(allotment: Allotment) -> None:
+    project = allotment.project
+    app = MarginApp(project)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await app.push_screen(ThemeBoardScreen(project, case_id=project.find_participant("R01").id))
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, ThemeBoardScreen)
+        board.rows.move_to(2)
+        await pilot.pause()
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("2")  # R02
+        await settle(pilot)
+        assert board.case_id == project.find_participant("R02").id
+        assert board.rows.cursor == 0 and board.current_theme().name == "Belonging on one's own terms"

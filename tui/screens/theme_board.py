@@ -623,6 +623,7 @@ class ThemeBoardScreen(AnalysisScreen):
             self.case_id = ids[index]
             self.marked.clear()
             self._build_rows()
+            self.rows.move_to(0)  # another case: its first theme, not the row number the last case had
             self.say(f"case {self._pseudonyms[self.case_id]}: other cases' statements and PETs are hidden")
 
         self.app.push_screen(ChoiceScreen("Which case?", options), chosen)
