@@ -476,13 +476,14 @@ def get_table(project: Project) -> GetTable:
     keys = [c["key"] for c in cells.values() if c["key"] is not None]
     keys += [d["coding_id"] for ds in divergences.values() for d in ds if d["coding_id"] is not None]
     quotes = extracts_of_codings(project, keys) if keys else {}
+    by_get: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for (gid, pid), cell in cells.items():
+        by_get.setdefault(gid, []).append((pid, cell))
     rows: list[GetRow] = []
     for get_id in gets:
         theme = themes[get_id]
         row_cells: dict[int, GetCell] = {}
-        for (gid, pid), cell in cells.items():
-            if gid != get_id:
-                continue
+        for pid, cell in by_get.get(get_id, ()):
             pets = tuple(sorted(
                 ((pet, themes[pet]["name"], n) for pet, n in cell["pets"].items()), key=lambda p: (p[1].casefold(), p[0])
             ))
