@@ -92,14 +92,23 @@ class AnalysisScreen(Screen[None]):
             yield
             return
         gc.disable()
+        self._holding_collector = True
         try:
             yield
         finally:
             try:
-                self.app.call_after_refresh(gc.enable)
-                self.app.set_timer(1.0, gc.enable)  # should the refresh never come
+                self.app.call_after_refresh(self._release_collector)
+                self.app.set_timer(1.0, self._release_collector)  # should the refresh never come
             except Exception:  # no app running: nothing to draw first
-                gc.enable()
+                self._release_collector()
+
+    def _release_collector(self) -> None:
+        if getattr(self, "_holding_collector", False):
+            self._holding_collector = False
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._release_collector()  # a screen closed before its first frame leaves the collector on
 
     def action_undo(self) -> None:
         """Undo the latest change."""
