@@ -1,9 +1,15 @@
 """The transcript pane: numbered lines, speakers, coding markers, cursor, selection, matches.
 
 Built on Textual's Line API: only the rows on screen are rendered, so a 100,000-line transcript
-scrolls as quickly as a short one. A line that does not fit the pane's width is wrapped onto
-more rows, never cut. In the IPA margin layout each line is drawn between its exploratory notes
-(left) and its experiential statements (right), each block as tall as its tallest column.
+scrolls as quickly as a short one. A line that does not fit the pane's width is wrapped at a
+space onto more rows, never cut; its continuation rows show `↳` where the number is. In the IPA
+margin layout each line is drawn between its exploratory notes (left) and its experiential
+statements (right), each block as tall as its tallest column; the transcript column keeps the
+width the lines were wrapped to whenever the pane leaves room for both margins.
+
+Rows are counted lazily, a block of lines at a time (`ROW_BLOCK`): a block is measured when a row
+of it is shown or the cursor goes there, and until then counts as an estimate, so opening,
+resizing or switching the layout costs the same for 100 lines as for 100,000.
 
 | key | action |
 |---|---|
@@ -72,6 +78,21 @@ class ListLines(list):  # type: ignore[type-arg]
         return [i for i, line in enumerate(self) if needle and needle in line.text.casefold()]
 
 
+def _break_at(text: str, end: int) -> tuple[int, int]:
+    """Where to end a row that may hold `text[:end]`: (end of this row, start of the next).
+
+    At the last space (dropped), else just after the last hyphen between two letters (kept, as
+    in `self-` `deprecation`), else mid-word, only when a single word is wider than the row.
+    """
+    space = text.rfind(" ", 0, end + 1)
+    hyphen = text.rfind("-", 0, end)
+    if space < hyphen < len(text) - 1 and hyphen > 0 and text[hyphen - 1].isalpha() and text[hyphen + 1].isalpha():
+        return hyphen + 1, hyphen + 1
+    if space > 0:
+        return space, space + 1
+    return end, end
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """Split `text` into pieces of at most `width` cells, at spaces where possible; nothing is lost."""
     if width <= 0 or len(text) <= width // 2:
@@ -79,13 +100,9 @@ def wrap_cells(text: str, width: int) -> list[str]:
     if text.isascii():  # one cell per character: plain string search does it
         pieces = []
         while len(text) > width:
-            space = text.rfind(" ", 0, width + 1)
-            if space > 0:
-                pieces.append(text[:space])
-                text = text[space + 1 :]
-            else:
-                pieces.append(text[:width])
-                text = text[width:]
+            cut, rest = _break_at(text, width)
+            pieces.append(text[:cut])
+            text = text[rest:]
         pieces.append(text)
         return pieces
     if cell_len(text) <= width:
@@ -102,15 +119,16 @@ def wrap_cells(text: str, width: int) -> list[str]:
             if cells > width:
                 break
             cut = index + 1
-        cut = max(cut, 1)
-        space = rest.rfind(" ", 0, cut + 1)
-        if space > 0:
-            pieces.append(rest[:space])
-            rest = rest[space + 1 :]
-        else:
-            pieces.append(rest[:cut])
-            rest = rest[cut:]
+        cut, start = _break_at(rest, max(cut, 1))
+        pieces.append(rest[:cut])
+        rest = rest[start:]
     return pieces or [""]
+
+
+#: Lines per block of the lazy row map.
+ROW_BLOCK = 256
+#: The narrowest a margin column gets before the transcript column gives up its import width.
+SIDE_MIN = 12
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -185,12 +203,18 @@ class TranscriptView(ScrollView, can_focus=True):
         self._right: dict[int, list[str]] = {}
         self._notes: Sequence[MarginEntry] = ()
         self._statements: Sequence[MarginEntry] = ()
-        # Lines taller than one row, as (index, rows), their first rows, and the extra rows before each.
-        self._tall: list[tuple[int, int]] = []
-        self._tall_rows: list[int] = []
-        self._extra_before: list[int] = [0]
+        self.wrap_width = 72
+        """The width the transcript's lines were wrapped to: the margin layout keeps it when it can."""
+        # The row map, a block of ROW_BLOCK lines at a time: each block's rows (measured or estimated),
+        # the first row of each block (None until needed again), and the measured blocks' first row
+        # of each of their lines (relative to the block, one more entry for the block's end).
+        self._block_rows: list[int] = []
+        self._block_starts: list[int] | None = None
+        self._measured: dict[int, list[int]] = {}
+        self._estimate = 1.0
         self._row_count = 0
         self._layout_width = -1
+        self._text_width = 8
         self._number_width = 1
         # Rendered rows by (line, row of it, width, cursor on it, selected, style), as Textual's Log
         # keeps them; emptied whenever what a row shows changes (lines, annotations, search, layout).
@@ -198,9 +222,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
-    def set_lines(self, lines: LineSource) -> None:
-        """Show these lines; the cursor goes to the first one."""
+    def set_lines(self, lines: LineSource, wrap_width: int | None = None) -> None:
+        """Show these lines (wrapped at `wrap_width` on import); the cursor goes to the first one."""
         self._lines = lines
+        self._block_rows = []  # the old row map says nothing of these lines
+        if wrap_width:
+            self.wrap_width = wrap_width
         self.cursor = 0
         self.anchor = self.head = None
         self._number_width = len(str(len(lines))) if len(lines) else 1
@@ -232,7 +259,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_margin_layout(self, on: bool) -> None:
         """Switch between the plain transcript and the IPA margin layout."""
         self.margin_layout = on
-        self._relayout()
+        self._relayout()  # keeps the cursor line where it was on screen
 
     # ------------------------------------------------------------------ selection and cursor
 
@@ -386,38 +413,111 @@ class TranscriptView(ScrollView, can_focus=True):
         gutter = self._gutter_width()
         if not self.margin_layout:
             return 0, max(width - gutter, 8), 0
-        side = max((width - gutter) // 5, 12)
-        text = max(width - gutter - 2 * side - 2, 8)
+        room = width - gutter - 2  # two rules
+        if room - self.wrap_width >= 2 * SIDE_MIN:  # the lines as imported, the margins share the rest
+            side = (room - self.wrap_width) // 2
+        else:
+            side = max(room // 5, SIDE_MIN)
+        text = max(room - 2 * side, 8)
         return side, text, side
 
     def _relayout(self) -> None:
-        """Work out which lines take more than one row; every other line takes exactly one."""
+        """Forget the row map (each block is measured again when needed), keeping the cursor line in view.
+
+        The cursor line stays on the row of the screen it was on (the top line, if the cursor was
+        off screen), so a resize or a switch of layout never loses the reader's place.
+        """
         width = self.scrollable_content_region.width
-        self._layout_width = width
-        self._tall, self._tall_rows, self._extra_before = [], [], [0]
+        height = max(self.scrollable_content_region.height, 1)
         count = len(self._lines)
-        if width > 0 and count:
-            left_width, text_width, right_width = self._columns(width)
-            heights: dict[int, int] = {}
-            for number, text in self._lines.wider_than(text_width):
-                rows = len(wrap_cells(visible(text), text_width))
-                if rows > 1:
-                    heights[number - 1] = rows
-            self._left, self._right = {}, {}
-            if self.margin_layout:
-                self._left = self._margin_texts(self._notes, left_width)
-                self._right = self._margin_texts(self._statements, right_width)
-                for number, texts in (*self._left.items(), *self._right.items()):
-                    if 0 < number <= count:
-                        heights[number - 1] = max(heights.get(number - 1, 1), len(texts))
-            for index in sorted(heights):
-                self._tall_rows.append(index + self._extra_before[-1])
-                self._tall.append((index, heights[index]))
-                self._extra_before.append(self._extra_before[-1] + heights[index] - 1)
-        self._row_count = count + self._extra_before[-1]
-        self.virtual_size = Size(max(width, 0), self._row_count)
+        keep: tuple[int, int] | None = None
+        if self._block_rows and count and self._layout_width > 0:
+            scroll_y = round(self.scroll_y)
+            cursor_row = self._row_of(min(self.cursor, count - 1))
+            if scroll_y <= cursor_row < scroll_y + height:
+                keep = (self.cursor, cursor_row - scroll_y)
+            else:
+                top = self._line_at_row(scroll_y)
+                keep = (top, self._row_of(top) - scroll_y)
+        self._layout_width = width
+        left_width, self._text_width, right_width = self._columns(max(width, 1))
+        self._left, self._right = {}, {}
+        if self.margin_layout:
+            self._left = self._margin_texts(self._notes, left_width)
+            self._right = self._margin_texts(self._statements, right_width)
+        self._measured = {}
+        blocks = (count + ROW_BLOCK - 1) // ROW_BLOCK
+        self._block_rows = [min(ROW_BLOCK, count - b * ROW_BLOCK) for b in range(blocks)]
+        self._block_starts = None
+        self._estimate = 1.0
+        if blocks and width > 0:
+            # Measure where the reader is, and estimate every other block from it.
+            sample = (keep[0] if keep else self.cursor) // ROW_BLOCK
+            self._measure(min(sample, blocks - 1))  # (the block starts are not built yet: nothing shifts)
+            sample = min(sample, blocks - 1)
+            self._estimate = self._block_rows[sample] / min(ROW_BLOCK, count - sample * ROW_BLOCK)
+            for b in range(blocks):
+                if b not in self._measured:
+                    self._block_rows[b] = round(min(ROW_BLOCK, count - b * ROW_BLOCK) * self._estimate)
+            self._block_starts = None
+        self._sync_size()
         self._strips.clear()
+        if keep is not None and width > 0:
+            line, offset = keep
+            self.scroll_to(y=max(self._row_of(line) - offset, 0), animate=False, immediate=True)
         self.refresh()
+
+    def _line_height(self, index: int) -> int:
+        """How many rows the line at `index` takes at the current width and layout."""
+        line = self._lines[index]
+        text = line.text
+        rows = 1 if len(text) * 2 <= self._text_width else len(wrap_cells(visible(text), self._text_width))
+        if self.margin_layout:
+            rows = max(rows, len(self._left.get(line.number, ())), len(self._right.get(line.number, ())))
+        return rows
+
+    def _measure(self, block: int) -> list[int]:
+        """The first row of each line of `block` (relative to it), measuring the block if needed."""
+        firsts = self._measured.get(block)
+        if firsts is not None:
+            return firsts
+        first = block * ROW_BLOCK
+        firsts = [0]
+        for index in range(first, min(first + ROW_BLOCK, len(self._lines))):
+            firsts.append(firsts[-1] + self._line_height(index))
+        self._measured[block] = firsts
+        delta = firsts[-1] - self._block_rows[block]
+        if delta:
+            self._block_rows[block] = firsts[-1]
+            starts = self._block_starts
+            if starts is not None:
+                above = starts[block + 1] <= round(self.scroll_y)  # wholly above the screen
+                for b in range(block + 1, len(starts)):
+                    starts[b] += delta
+                if self._rendering:  # the scroll view learns the new height after this frame
+                    self.call_later(self._sync_size)
+                else:
+                    self._sync_size()
+                    if above and self._layout_width > 0:  # what is on screen stays where it is
+                        self.scroll_to(y=max(round(self.scroll_y) + delta, 0), animate=False, immediate=True)
+        return firsts
+
+    _rendering = False
+
+    def _starts(self) -> list[int]:
+        if self._block_starts is None:
+            starts = [0]
+            for rows in self._block_rows:
+                starts.append(starts[-1] + rows)
+            self._block_starts = starts
+        return self._block_starts
+
+    def _sync_size(self) -> None:
+        """Tell the scroll view how many rows there are (as far as they are known)."""
+        self._row_count = self._starts()[-1]
+        size = Size(max(self._layout_width, 0), self._row_count)
+        if self.virtual_size != size:
+            self.virtual_size = size
 
     @staticmethod
     def _margin_texts(entries: Sequence[MarginEntry], width: int) -> dict[int, list[str]]:
@@ -430,24 +530,35 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _row_of(self, index: int) -> int:
         """The first row of the line at `index`."""
-        return index + self._extra_before[bisect.bisect_left(self._tall, (index, 0))]
+        if not self._block_rows:
+            return index
+        block, offset = divmod(index, ROW_BLOCK)
+        firsts = self._measure(block)
+        return self._starts()[block] + firsts[offset]
 
     def _line_at_row(self, row: int) -> int:
         """The index of the line drawn on `row`."""
-        if not len(self._lines):
+        count = len(self._lines)
+        if not count or not self._block_rows:
             return 0
-        k = bisect.bisect_right(self._tall_rows, row) - 1
-        if k < 0:
-            return min(row, len(self._lines) - 1)
-        index, height = self._tall[k]
-        top = self._tall_rows[k]
-        if row < top + height:
-            return index
-        return min(index + (row - top - height) + 1, len(self._lines) - 1)
+        last = len(self._block_rows) - 1
+        while True:
+            starts = self._starts()
+            block = min(max(bisect.bisect_right(starts, row) - 1, 0), last)
+            firsts = self._measure(block)
+            starts = self._starts()
+            within = row - starts[block]
+            if within < firsts[-1] or block == last:
+                offset = max(bisect.bisect_right(firsts, within) - 1, 0)
+                return min(block * ROW_BLOCK + min(offset, len(firsts) - 2), count - 1)
+            # The block turned out shorter than estimated: the row is in a later one.
 
     def _height_of(self, index: int) -> int:
-        k = bisect.bisect_left(self._tall, (index, 0))
-        return self._tall[k][1] if k < len(self._tall) and self._tall[k][0] == index else 1
+        if not self._block_rows:
+            return 1
+        block, offset = divmod(index, ROW_BLOCK)
+        firsts = self._measure(block)
+        return firsts[offset + 1] - firsts[offset]
 
     def _scroll_to_cursor(self) -> bool:
         """Scroll the cursor line into view; whether that scrolled."""
@@ -465,7 +576,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._layout_width:
             self._relayout()
-            self._scroll_to_cursor()
+        self._scroll_to_cursor()  # a pane shown or hidden below changes the height alone
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -482,8 +593,14 @@ class TranscriptView(ScrollView, can_focus=True):
         base = self.rich_style
         if not len(self._lines) or row >= self._row_count:
             return Strip.blank(width, base)
-        index = self._line_at_row(row)
-        part = row - self._row_of(index)
+        self._rendering = True
+        try:
+            index = self._line_at_row(row)
+            part = row - self._row_of(index)
+            if part >= self._height_of(index):  # past the end, while the scroll view catches up
+                return Strip.blank(width, base)
+        finally:
+            self._rendering = False
         if self.anchor is None:
             selected = False
         else:
@@ -517,7 +634,14 @@ class TranscriptView(ScrollView, can_focus=True):
         first_row = part == 0
         mark = "▶" if is_cursor and first_row else ("┃" if selected else " ")
         segments.append(Segment(mark, background + style("transcript-view--marker")))
-        number = str(line.number).rjust(self._number_width) if first_row else " " * self._number_width
+        # text: the line exactly as stored, the speaker label that opens a turn in its own colour
+        full = visible(line.text)
+        pieces = wrap_cells(full, text_width)
+        # A wrapped line's further rows say they continue it: no row of text is left unnumbered.
+        if first_row:
+            number = str(line.number).rjust(self._number_width)
+        else:
+            number = ("↳" if part < len(pieces) else "").rjust(self._number_width)
         # The space goes before the number, so the cursor mark never runs into it (▶ 77, not ▶77).
         segments.append(Segment(" " + number, background + style("transcript-view--number")))
         count = self._coded.get(line.number, 0)
@@ -525,9 +649,6 @@ class TranscriptView(ScrollView, can_focus=True):
         note = "✎" if first_row and line.number in self._noted else " "
         segments.append(Segment(marker, background + style("transcript-view--marker")))
         segments.append(Segment(note + " ", background + style("transcript-view--noted")))
-        # text: the line exactly as stored, the speaker label that opens a turn in its own colour
-        full = visible(line.text)
-        pieces = wrap_cells(full, text_width)
         text = pieces[part] if part < len(pieces) else ""
         offset = _piece_offset(full, pieces, part)
         label = max(min(len(visible(line.text[: line.label_length])) - offset, len(text)), 0)
