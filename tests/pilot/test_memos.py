@@ -145,3 +145,27 @@ async def test_edit_and_delete_a_memo_then_undo(demo: Project, keyboard: Keyboar
         await settle(pilot)
         assert first.id in [m.id for m in demo.memos()]
         assert app.screen.query_one(RowList).row_count == 6
+
+
+async def test_a_memo_on_a_participant_and_on_a_transcript_by_keyboard(study: Study, keyboard: Keyboard) -> None:
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        for pick, title in (("2", "P07 as a person"), ("3", "How Interview 7 went")):  # after "the project"
+            await pilot.press("N")
+            await settle(pilot)
+            assert "participant P07" in screen_text(app) and "transcript Interview 7 (P07)" in screen_text(app)
+            await pilot.press(pick)
+            await settle(pilot)
+            assert isinstance(app.screen, MemoEditor)
+            await keyboard.type(pilot, title)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        conn = sqlite3.connect(study.project.path)
+        try:
+            rows = conn.execute("SELECT title, participant_id, transcript_id FROM memos ORDER BY id").fetchall()
+        finally:
+            conn.close()
+        assert rows == [("P07 as a person", study.participant_id, None), ("How Interview 7 went", None, study.transcript_id)]

@@ -52,6 +52,7 @@ class MemosScreen(AnalysisScreen):
     | key | action |
     |---|---|
     | `n` | write a memo (on the subject this list was opened for, else a journal entry) |
+    | `N` | write a memo on the project, a participant or a transcript, chosen from a list |
     | `enter` / `e` | edit the memo |
     | `D` | delete the memo |
     | `s` | filter by stage |
@@ -63,6 +64,7 @@ class MemosScreen(AnalysisScreen):
 
     BINDINGS = [
         Binding("n", "new", "New memo"),
+        Binding("N", "new_about", "New memo about…"),
         Binding("e", "edit", "Edit"),
         Binding("D", "delete", "Delete", show=False),
         Binding("s", "stage_filter", "Stage"),
@@ -200,7 +202,31 @@ class MemosScreen(AnalysisScreen):
 
     def action_new(self) -> None:
         """Write a memo on this list's subject, or a journal entry."""
-        subject = {k: v for k, v in self.subject.items() if v is not None}
+        self._new({k: v for k, v in self.subject.items() if v is not None})
+
+    def action_new_about(self) -> None:
+        """Write a memo on the project, a participant or a transcript, chosen from a list."""
+        people = self.project.participants()
+        names = {p.id: p.pseudonym for p in people}
+        transcripts = self.project.transcripts()
+        subjects: list[dict[str, int]] = [{}]
+        options = ["the project (a journal entry)"]
+        for person in people:
+            subjects.append({"participant_id": person.id})
+            options.append(f"participant {person.pseudonym}")
+        for transcript in transcripts:
+            subjects.append({"transcript_id": transcript.id})
+            owner = names.get(transcript.participant_id, "no participant")
+            options.append(f"transcript {transcript.title} ({owner})")
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._new(subjects[index])
+
+        self.app.push_screen(ChoiceScreen("A memo about what?", options), chosen)
+
+    def _new(self, subject: dict[str, int]) -> None:
+        """Open the editor for a memo on `subject` (none: a journal entry) and save what it gives."""
         heading = "New journal entry" if not subject else "New memo"
 
         ref = "new:" + ",".join(f"{k}={v}" for k, v in sorted(subject.items()))
