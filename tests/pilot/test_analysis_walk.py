@@ -208,3 +208,22 @@ async def test_choosing_another_case_starts_at_its_first_theme(allotment: Allotm
         await settle(pilot)
         assert board.case_id == project.find_participant("R02").id
         assert board.rows.cursor == 0 and board.current_theme().name == "Belonging on one's own terms"
+
+
+async def test_a_ta_board_and_table_name_their_keys_in_ta_words(tmp_path: Path) -> None:
+    study = build(tmp_path / "ta.margin", method="ta", people=2)
+    try:
+        app = MarginApp(study.project)
+        async with app.run_test(size=(120, 24)) as pilot:
+            await settle(pilot)
+            await app.push_screen(ThemeBoardScreen(study.project))
+            await settle(pilot)
+            footer = screen_text(app).splitlines()[-1]
+            assert "t Theme table" in footer and "GET" not in footer, footer
+            await pilot.press("t")
+            await settle(pilot)
+            assert isinstance(app.screen, GetTableScreen)
+            footer = screen_text(app).splitlines()[-1]
+            assert "P Participant's themes" in footer and "PET" not in footer, footer
+    finally:
+        study.project.close()

@@ -77,6 +77,8 @@ class GetTableScreen(AnalysisScreen):
         self.pets_of = pets_of
         self._case_id = case_id
         self._cells: list[list[object]] = []
+        if project.method != "ipa":  # the footer, help and palette speak the method's words
+            self._bindings.key_to_bindings["P"] = [Binding("P", "toggle_pets", "Participant's themes")]
 
     def compose(self) -> ComposeResult:
         yield Static(id="analysis-status")

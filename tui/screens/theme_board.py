@@ -115,6 +115,8 @@ class ThemeBoardScreen(AnalysisScreen):
         self._filter = ""
         self._index: ThemeIndex | None = None
         self._strategies: dict[int, str | None] = {}
+        if project.method != "ipa":  # the footer, help and palette speak the method's words
+            self._bindings.key_to_bindings["t"] = [Binding("t", "get_table", "Theme table")]
 
     def compose(self) -> ComposeResult:
         yield Static(id="analysis-status")
