@@ -62,6 +62,7 @@ class WorkspaceScreen(MarginScreen[None]):
     | `:` | go to a line number |
     | `m` | the IPA margin layout |
     | `p` | show or hide the coding pane |
+    | `J`, `K` | scroll the coding pane down, up |
     | `q` | back to the project |
     """
 
@@ -80,6 +81,8 @@ class WorkspaceScreen(MarginScreen[None]):
         Binding("colon", "go_to_line", "Go to line"),
         Binding("m", "toggle_margin", "Margin view", show=False),
         Binding("p", "toggle_pane", "Coding pane", show=False),
+        Binding("J", "scroll_pane(True)", "Scroll the coding pane down", show=False),
+        Binding("K", "scroll_pane(False)", "Scroll the coding pane up", show=False),
         Binding("b", "board", "Theme board"),
         Binding("T", "get_table", "GET table", show=False),
         Binding("M", "memos", "Memos and journal", show=False),
@@ -161,8 +164,8 @@ class WorkspaceScreen(MarginScreen[None]):
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             self._refresh_pane()
-        if not narrow:
-            self.query_one(CodingPane).styles.width = min(room, PANE_MAX)
+        # Inline, so cleared when narrow: the stacked pane takes the whole width at once.
+        self.query_one(CodingPane).styles.width = None if narrow else min(room, PANE_MAX)
 
     def _title(self) -> str:
         who = self._participants.get(self.transcript.participant_id or -1) or (
@@ -550,6 +553,14 @@ class WorkspaceScreen(MarginScreen[None]):
     def action_toggle_pane(self) -> None:
         """Show or hide the coding pane."""
         self.toggle_class("-no-pane")
+
+    def action_scroll_pane(self, down: bool) -> None:
+        """Scroll the coding pane by a page (its notes may be longer than it is tall)."""
+        pane = self.query_one(CodingPane)
+        if not pane.display:
+            self.say("the coding pane is hidden: p shows it")
+        elif not pane.scroll_page(down):
+            self.say("the coding pane shows all it has")
 
     def action_board(self) -> None:
         """The theme board, on this transcript's case."""

@@ -77,7 +77,13 @@ def pane_content(state: PaneState) -> Content:
 
 
 class CodingPane(VerticalScroll, can_focus=False):
-    """Shows a `PaneState`; it never reads the project itself."""
+    """Shows a `PaneState`; it never reads the project itself.
+
+    It scrolls when what it shows is taller than it is (under the transcript at 80x24): `J` and
+    `K` in the workspace (`scroll_page`), and its top border says so while there is more.
+    """
+
+    HINT = "J/K: more"
 
     DEFAULT_CSS = """
     CodingPane {
@@ -90,14 +96,42 @@ class CodingPane(VerticalScroll, can_focus=False):
     def compose(self):  # type: ignore[override]
         yield Static(Content(""), id="coding-pane-body")
 
+    _heading = ""
+
     def show(self, state: PaneState) -> None:
         """Show the themes and notes of the cursor line."""
         body = self.query_one("#coding-pane-body", Static)
         content = pane_content(state)
+        if state.heading != self._heading:  # another line: its themes from the top
+            self._heading = state.heading
+            self.scroll_home(animate=False, immediate=True)
         # A cursor move mostly changes a line's number: the screen's layout only when the height does.
         width = body.content_region.width
         resized = not width or content.get_height(body.styles, width) != body.content_region.height
         body.update(content, layout=resized)
+        self.call_after_refresh(self._show_hint)
+
+    def scroll_page(self, down: bool = True) -> bool:
+        """Scroll by a page less one row; whether there was anything to scroll."""
+        if self.max_scroll_y <= 0:
+            return False
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=self.scroll_y + (step if down else -step), animate=False, immediate=True)
+        self._show_hint()
+        return True
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_hint)
+
+    def _show_hint(self) -> None:
+        """Say on the border that there is more than fits, and which way."""
+        if not self.is_mounted:
+            return
+        more = self.max_scroll_y > 0
+        below = self.scroll_y < self.max_scroll_y
+        hint = f"{self.HINT} {'↓' if below else '↑'}" if more else ""
+        if str(self.border_title or "") != hint:
+            self.border_title = hint
 
     @property
     def text(self) -> str:
