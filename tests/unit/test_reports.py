@@ -114,7 +114,7 @@ def test_control_characters_do_not_break_the_word_file(tmp_path):
         project.tag(t.id, 1, 1, theme.id)
         out = export_report(project, tmp_path / "c.docx", "docx", transcripts=True)
         document = docx.Document(str(out))
-        assert "a bell \ufffd rang" in document.tables[-1].rows[1].cells[1].text
+        assert "a bell \u2407 rang" in document.tables[-1].rows[1].cells[1].text  # BEL shown as its symbol
 
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
@@ -152,3 +152,36 @@ def test_a_cancel_between_two_transcript_tables_of_the_word_report_stops_it(stud
     with pytest.raises(Cancelled):
         write_snapshot(snapshot, tmp_path / "r.docx", "docx", cancelled=lambda: next(answers, True))
     assert [p.name for p in tmp_path.iterdir() if "r.docx" in p.name] == []
+
+
+HOSTILE = "\x1b[2J\x1b]8;;x\x07link\x1b]8;;\x07 \x9b31m \x9d0;t\x9c \u202eevil\u202c \x7f \x00"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "csv"])
+def test_no_control_character_from_the_data_reaches_a_report(tmp_path, fmt):
+    """`cat report.md` must not clear the screen, open a link or reorder text: controls are symbols."""
+    from test_refi_support import add_transcript
+    from tui.formats.csv_export import export_codings_csv
+    from tui.project import Project
+
+    with Project.create(tmp_path / "h.margin", method="ta") as project:
+        t = add_transcript(project, "T", f"P01: said {HOSTILE} then\n", "P01")
+        theme = project.create_theme(f"code {HOSTILE}", level="theme")
+        project.tag(t.id, 1, 1, theme.id)
+        project.add_note(t.id, 1, 1, "descriptive", f"note {HOSTILE}")
+        target = tmp_path / f"h.{fmt}"
+        if fmt == "csv":
+            export_codings_csv(project, target)
+        else:
+            export_report(project, target, fmt, transcripts=True)
+    if fmt == "docx":
+        document = docx.Document(str(target))
+        text = "\n".join([p.text for p in document.paragraphs]
+                         + [c.text for table in document.tables for row in table.rows for c in row.cells])
+    else:
+        text = target.read_text(encoding="utf-8")
+    assert "said" in text and "evil" in text
+    controls = {ch for ch in text if (ord(ch) < 0x20 and ch not in "\n\r\t") or 0x7F <= ord(ch) < 0xA0
+                or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
+    assert not controls, sorted(map(hex, map(ord, controls)))
+    assert "\u241b[2J" in text  # ESC shown as its symbol, the rest as written

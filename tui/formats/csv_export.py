@@ -15,6 +15,7 @@ from pathlib import Path
 from tui.formats.output import CancelCheck, ExportError, Progress, Steps, atomic_output
 from tui.formats.refi.write import transcript_text
 from tui.project import LEVEL_LABELS, Project
+from tui.text import visible_lines
 
 CODING_COLUMNS = ("theme_path", "level", "participant", "transcript", "first_line", "last_line", "text", "coder", "date")
 CODEBOOK_COLUMNS = ("tag", "description")
@@ -54,12 +55,17 @@ def codebook_rows(project: Project) -> list[list[str]]:
     return sorted(([paths[t.id], t.description or ""] for t in project.themes()), key=lambda r: r[0].casefold())
 
 
+def _cell(value: str | int) -> str | int:
+    """A cell as a spreadsheet or a terminal may show it: control characters as visible symbols."""
+    return visible_lines(value) if isinstance(value, str) else value
+
+
 def _write(path: Path | str, header: tuple[str, ...], rows: list, force: bool) -> Path:
     with atomic_output(path, force=force) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows([_cell(value) for value in row] for row in rows)
     return Path(path)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from tui.formats.output import CancelCheck, Progress, Steps, atomic_output
 from tui.formats.reports.snapshot import Snapshot, build_snapshot
 from tui.project import Project
+from tui.text import visible_lines
 
 FORMATS = ("md", "html", "docx")
 
@@ -22,15 +23,19 @@ __all__ = ["FORMATS", "Snapshot", "build_snapshot", "export_report", "render_tex
 
 
 def render_text(snapshot: Snapshot, fmt: str) -> str:
-    """A Markdown or HTML report of `snapshot` as text."""
+    """A Markdown or HTML report of `snapshot` as text.
+
+    Control characters from the data become visible symbols (line breaks stay), so a report shown
+    with `cat` or `less` can never drive the terminal, and a browser shows no reordered text.
+    """
     if fmt == "md":
         from tui.formats.reports import markdown
 
-        return markdown.render(snapshot)
+        return visible_lines(markdown.render(snapshot))
     if fmt == "html":
         from tui.formats.reports import html
 
-        return html.render(snapshot)
+        return visible_lines(html.render(snapshot))
     raise ValueError(f"no text report format {fmt!r}")
 
 
