@@ -189,7 +189,8 @@ async def test_the_margin_row_map_is_measured_only_where_the_reader_is() -> None
     async with app.run_test(size=NARROW) as pilot:
         transcript = app.query_one(TranscriptView)
         transcript.set_lines(lines, 72)
-        transcript.set_annotations({}, set(), notes=[MarginEntry(50_000, 50_000, "a note " * 20)])
+        notes = [MarginEntry(number, number, "a note " * 20) for number in range(10, 100_000, 100)]
+        transcript.set_annotations({}, set(), notes=[*notes, MarginEntry(50_000, 50_000, "a note " * 20)])
         transcript.set_margin_layout(True)
         await pilot.pause()
         transcript.focus()
@@ -203,6 +204,7 @@ async def test_the_margin_row_map_is_measured_only_where_the_reader_is() -> None
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert len(lines.read) < 20 * 256, f"{len(lines.read)} of 100,000 lines read"
+        assert len(transcript._left._rows) < 100, "every note was wrapped, not just those shown"
         # The rows counted so far agree with the lines measured: the last line can be reached.
         await pilot.press("G")
         await pilot.pause()

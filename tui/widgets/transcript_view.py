@@ -131,6 +131,32 @@ ROW_BLOCK = 256
 SIDE_MIN = 12
 
 
+class MarginColumn:
+    """One margin's texts by line number, each wrapped to the column only when its line is shown."""
+
+    def __init__(self, entries: Sequence[MarginEntry], width: int) -> None:
+        self._entries: dict[int, list[MarginEntry]] = {}
+        for entry in entries:
+            self._entries.setdefault(entry.first_line, []).append(entry)
+        self._width = width
+        self._rows: dict[int, list[str]] = {}
+
+    def get(self, number: int, default: Sequence[str] = ()) -> Sequence[str]:
+        """The rows beside line `number`: each entry starting there, with its span."""
+        rows = self._rows.get(number)
+        if rows is None:
+            entries = self._entries.get(number)
+            if not entries:
+                return default
+            rows = []
+            for entry in entries:
+                span = f"{entry.first_line}" if entry.first_line == entry.last_line else f"{entry.first_line}-{entry.last_line}"
+                shown = visible(" ".join(entry.text.split("\n")))
+                rows.extend(wrap_cells(f"{shown} ({span})", self._width))
+            self._rows[number] = rows
+        return rows
+
+
 class TranscriptView(ScrollView, can_focus=True):
     """A transcript's numbered lines, rendered a row at a time."""
 
@@ -199,8 +225,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._occurrences: list[tuple[int, int]] = []
         self._spanned: dict[int, set[str]] = {}
         self.margin_layout = False
-        self._left: dict[int, list[str]] = {}
-        self._right: dict[int, list[str]] = {}
+        self._left = MarginColumn((), 0)
+        self._right = MarginColumn((), 0)
         self._notes: Sequence[MarginEntry] = ()
         self._statements: Sequence[MarginEntry] = ()
         self.wrap_width = 72
@@ -441,10 +467,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 keep = (top, self._row_of(top) - scroll_y)
         self._layout_width = width
         left_width, self._text_width, right_width = self._columns(max(width, 1))
-        self._left, self._right = {}, {}
-        if self.margin_layout:
-            self._left = self._margin_texts(self._notes, left_width)
-            self._right = self._margin_texts(self._statements, right_width)
+        self._left = MarginColumn(self._notes if self.margin_layout else (), left_width)
+        self._right = MarginColumn(self._statements if self.margin_layout else (), right_width)
         self._measured = {}
         blocks = (count + ROW_BLOCK - 1) // ROW_BLOCK
         self._block_rows = [min(ROW_BLOCK, count - b * ROW_BLOCK) for b in range(blocks)]
@@ -518,15 +542,6 @@ class TranscriptView(ScrollView, can_focus=True):
         size = Size(max(self._layout_width, 0), self._row_count)
         if self.virtual_size != size:
             self.virtual_size = size
-
-    @staticmethod
-    def _margin_texts(entries: Sequence[MarginEntry], width: int) -> dict[int, list[str]]:
-        texts: dict[int, list[str]] = {}
-        for entry in entries:
-            span = f"{entry.first_line}" if entry.first_line == entry.last_line else f"{entry.first_line}-{entry.last_line}"
-            shown = visible(" ".join(entry.text.split("\n")))
-            texts.setdefault(entry.first_line, []).extend(wrap_cells(f"{shown} ({span})", width))
-        return texts
 
     def _row_of(self, index: int) -> int:
         """The first row of the line at `index`."""
