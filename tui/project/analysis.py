@@ -335,22 +335,21 @@ SELECT c.id, c.theme_id, th.name, c.transcript_id, tr.title, tr.participant_id, 
 def _extracts_where(project: Project, where: str, params: Iterable[Any]) -> list[Extract]:
     """Extracts of the codings that `where` (on alias c) selects, in citation order."""
     key_quote = "c.key_quote" if "key_quote" in _columns(project, "codings") else "0"
-    rows = project.conn.execute(_EXTRACT_SQL.format(key_quote=key_quote, where=where), tuple(params))
+    rows = project.conn.execute(_EXTRACT_SQL.format(key_quote=key_quote, where=where), tuple(params)).fetchall()
     found: list[Extract] = []
-    current: list[Any] | None = None
-    parts: list[str] = []
-
-    def close() -> None:
-        if current is not None:
-            found.append(Extract(*current[:9], text="".join(parts).strip(), key_quote=bool(current[9])))
-
-    for row in rows:
-        if current is None or row[0] != current[0]:
-            close()
-            current, parts = list(row[:10]), []
-        # Lines of one turn were one paragraph; a new turn starts a new one.
-        parts.append(("\n" if row[12] else " ") + row[11] if parts else row[11])
-    close()
+    append = found.append
+    index, count = 0, len(rows)
+    while index < count:  # one coding's lines are consecutive rows
+        row = rows[index]
+        coding_id = row[0]
+        text = row[11]
+        index += 1
+        while index < count and rows[index][0] == coding_id:
+            more = rows[index]
+            # Lines of one turn were one paragraph; a new turn starts a new one.
+            text += ("\n" if more[12] else " ") + more[11]
+            index += 1
+        append(Extract(*row[:9], text=text.strip(), key_quote=bool(row[9])))
     return found
 
 
