@@ -6,6 +6,7 @@ import asyncio
 import re
 import signal
 import sys
+import time
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from tui.crashlog import crash_message, write_crash_log
 from tui.watchdog import ExitWatchdog
 from tui.messages import ProjectChanged
 from tui.project import Project, ProjectError
+from tui.project.db import now
 from tui.project.recovery import FileWatch
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
@@ -53,6 +55,7 @@ class MarginApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("S", "session_summary", "This session so far", show=False),
     ]
 
     def __init__(self, project: Project, *, transcript_id: int | None = None, ask_coder: bool = False) -> None:
@@ -60,6 +63,7 @@ class MarginApp(App[None]):
         self.project = project
         self._start_transcript = transcript_id
         self._ask_coder = ask_coder
+        self._began = (now(), time.monotonic())  # for what this session did
         # NO_COLOR needs nothing here: Textual reads it and draws in monochrome.
 
     def on_mount(self) -> None:
@@ -85,13 +89,44 @@ class MarginApp(App[None]):
         self.set_interval(1.0, self._watch_file)
         self.push_screen(ProjectScreen(self.project))
         if self._start_transcript is not None:
-            self.push_screen(WorkspaceScreen(self.project, self._start_transcript))
+            self.push_screen(WorkspaceScreen.resumed(self.project, self._start_transcript))
+        elif not self._ask_coder:
+            self._resume()
         if self._ask_coder:
             self.push_screen(
                 PromptScreen("Who is coding? (kept on every coding and note)",
                              placeholder="your name or initials", value=self.project.coder or ""),
                 self._set_coder,
             )
+
+    def _resume(self) -> None:
+        """Open the transcript where this coder stopped last time, at the same line and layout."""
+        try:
+            session = self.project.last_session()
+            known = session is not None and session.transcript_id is not None and any(
+                t.id == session.transcript_id for t in self.project.transcripts())
+        except ProjectError:
+            return
+        if known and not isinstance(self.screen, WorkspaceScreen):
+            self.push_screen(WorkspaceScreen.resumed(self.project, session.transcript_id))
+
+    def session_summary(self) -> str:
+        """What this session did: codings, notes and memos made, and in how long."""
+        since, began = self._began
+        try:
+            counts = self.project.session_summary(since)
+        except ProjectError:
+            return "this session: not known (the project file cannot be read)"
+        minutes = round((time.monotonic() - began) / 60)
+        took = "under a minute" if minutes < 1 else f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+        did = ", ".join(plural(counts[key], key[:-1]) for key in ("codings", "notes", "memos"))
+        who = f" as {self.project.coder}" if self.project.coder else ""
+        return f"this session{who}: {did}, in {took}"
+
+    def action_session_summary(self) -> None:
+        """Show what this session has done so far."""
+        self.notify(Content(visible(self.session_summary())), title="This session", timeout=8)
 
     def _watch_file(self) -> None:
         """Tell every screen when another process has changed the project file, and the user when
@@ -143,7 +178,8 @@ class MarginApp(App[None]):
         """Quit; a file deleted or replaced in the last second is first saved to a new one."""
         if self._file is not None and self._file.check() is not None:
             self._rescue(offer=False)
-        await super().action_quit()
+        self.keep_drafts()  # text being written, and where each transcript was left
+        self.exit(return_code=0, message=Text(self.session_summary()))
 
     def _set_coder(self, name: str | None) -> None:
         if not name:
@@ -154,6 +190,8 @@ class MarginApp(App[None]):
         except (ProjectError, OSError) as error:
             self.notify(Content(visible(f"coder not saved: {error}")), severity="warning")
         self.notify(Content(visible(f"coding as {name}")))
+        if self._start_transcript is None:
+            self._resume()
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed in a burst after one that opened a dialog go to the dialog, in order."""

@@ -116,8 +116,8 @@ def test_a_hang_up_mid_note_keeps_the_draft_and_offers_it_next_time(terminal, p0
     assert [body for _, body in _drafts(p01_project)] == ["the coat stand is where she waits"]
 
     terminal.start(open_p01(p01_project), 120, 40)
-    terminal.wait_for("an unsaved note is kept for line 4")
-    terminal.send("j", "j", "j", "n")
+    terminal.wait_for("an unsaved note is kept for line 4")  # and the cursor is back on line 4
+    terminal.send("n")
     terminal.wait_for("kept from")
     terminal.wait_for("the coat stand is where she waits")
     terminal.send("C-s")

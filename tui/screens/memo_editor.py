@@ -141,7 +141,12 @@ class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
         title, body = self._typed()
         if project is not None and self.draft_ref and self.changed and (title.strip() or body.strip()):
             stage = self.stage if self.query("#memo-stage") else self._stage
-            keep_draft(project, "memo", self.draft_ref, pack_draft(title, stage, body), draft_id=self.draft_id)
+            packed = pack_draft(title, stage, body)
+            if packed != self._kept:  # a hang-up can ask twice (the signal, then the loop): kept once
+                keep_draft(project, "memo", self.draft_ref, packed, draft_id=self.draft_id)
+                self._kept = packed
+
+    _kept: str | None = None
 
     def action_cancel(self) -> None:
         """Close without saving; ask first when that would throw typed text away."""

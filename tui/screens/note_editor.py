@@ -208,9 +208,12 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
         """Margin is closing (a hang-up, a kill): keep the unsaved text as a draft, offered next time."""
         project = getattr(self.app, "project", None)
         body = self.draft()
-        if project is not None and body is not None and self.draft_ref:
+        if project is not None and body is not None and self.draft_ref and body != self._kept:
             place = self.draft_ref.rsplit(":", 1)[0]
             keep_draft(project, "note", f"{place}:{self.kind}", body, draft_id=self.draft_id)
+            self._kept = body  # a hang-up can ask twice (the signal, then the loop): kept once
+
+    _kept: str | None = None
 
     def action_cancel(self) -> None:
         """Close without saving; ask first when that would throw typed text away."""

@@ -160,7 +160,7 @@ class ProjectScreen(MarginScreen[None]):
         """Open the highlighted transcript in the coding workspace."""
         transcript_id = self.selected_transcript
         if transcript_id is not None:
-            self.app.push_screen(WorkspaceScreen(self.project, transcript_id))
+            self.app.push_screen(WorkspaceScreen.resumed(self.project, transcript_id))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
@@ -316,6 +316,6 @@ class ProjectScreen(MarginScreen[None]):
 
         self.app.push_screen(ExportScreen(self.project))
 
-    def action_quit_app(self) -> None:
-        """Quit margin."""
-        self.app.exit()
+    async def action_quit_app(self) -> None:
+        """Quit margin, saying what this session did."""
+        await self.app.run_action("quit")

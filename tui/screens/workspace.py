@@ -110,13 +110,50 @@ class WorkspaceScreen(MarginScreen[None]):
     }
     """
 
-    def __init__(self, project: Project, transcript_id: int) -> None:
+    def __init__(self, project: Project, transcript_id: int, *, line: int | None = None, layout: str = "") -> None:
+        """Show `transcript_id`, the cursor on `line`, in `layout` (as `place` names layouts)."""
         super().__init__()
         self.project = project
         self.transcript = project.transcript(transcript_id, text=False)  # lines are read a page at a time
+        self._start = (line, layout)
         self._themes: dict[int, Theme] = {}
         self._paths: dict[int, str] = {}
         self._participants: dict[int, str] = {}
+
+    @classmethod
+    def resumed(cls, project: Project, transcript_id: int) -> WorkspaceScreen:
+        """The transcript where this coder stopped on it last time: the same line and layout."""
+        try:
+            session = project.last_session()
+        except ProjectError:
+            session = None
+        if session is None or session.transcript_id != transcript_id:
+            return cls(project, transcript_id)
+        return cls(project, transcript_id, line=session.line, layout=session.layout)
+
+    @property
+    def place(self) -> tuple[int, int, str]:
+        """(transcript, cursor line, layout): where the coder is, kept when they stop.
+
+        The layout is "coding" or "margin", with "-no-pane" when the coding pane is hidden.
+        """
+        line = self.view.cursor_line if self.is_mounted else None
+        layout = ("margin" if self.has_class("-margin") else "coding") + ("-no-pane" if self.has_class("-no-pane") else "")
+        return self.transcript.id, line.number if line else 1, layout
+
+    def remember_place(self) -> None:
+        """Keep where the coder is in the project, so that `margin open` comes back here."""
+        if not self.is_mounted:
+            return
+        transcript_id, line, layout = self.place
+        try:
+            self.project.save_session(transcript_id, line, layout)
+        except ProjectError:
+            pass  # a read-only or full file: the next session starts on the project screen
+
+    def keep_draft(self) -> None:
+        """Margin is closing (a hang-up, a quit): keep where the coder is."""
+        self.remember_place()
 
     # ------------------------------------------------------------------ building
 
@@ -139,6 +176,16 @@ class WorkspaceScreen(MarginScreen[None]):
         view.set_lines(TranscriptLines(self.project, self.transcript.id), self.transcript.width)
         self.reload()
         view.focus()
+        line, layout = self._start
+        if layout.startswith("margin"):
+            self.set_class(True, "-margin")
+            view.set_margin_layout(True)
+        if layout.endswith("-no-pane"):
+            self.set_class(True, "-no-pane")
+        if line is not None and line > 1:
+            line = min(line, max(view.line_count, 1))
+            view.go_to_number(line)
+            self.say(f"back where you stopped: line {line}")
         self._tell_of_drafts()
 
     def _tell_of_drafts(self) -> None:
@@ -471,6 +518,7 @@ class WorkspaceScreen(MarginScreen[None]):
     def go_to(self, transcript_id: int, line: int | None) -> None:
         """Show this transcript (switching to it in place if it is another), the cursor on `line`."""
         if transcript_id != self.transcript.id:
+            self.remember_place()
             try:
                 self.transcript = self.project.transcript(transcript_id, text=False)
             except Exception:
@@ -587,7 +635,8 @@ class WorkspaceScreen(MarginScreen[None]):
         self.app.push_screen(ExportScreen(self.project))
 
     def action_back(self) -> None:
-        """Back to the project."""
+        """Back to the project (this place is kept: `margin open` comes back to it)."""
+        self.remember_place()
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
