@@ -430,7 +430,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(_printable(f"opening the demo project {path} (margin demo --fresh rebuilds it)"), file=sys.stderr)
         project = _open(argparse.Namespace(project=path, coder=args.coder), verify="background")
     else:
-        project = build_demo(path, coder=args.coder or saved_coder())
+        project = build_demo(path, coder=_coder(args))  # the prompt offers the login name, not the demo's VR
         mark_demo(project.conn)
     return _run_app(project, None, ask_coder=not (args.coder or saved_coder()))
 

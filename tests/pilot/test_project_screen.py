@@ -336,8 +336,10 @@ async def test_help_lists_the_project_keys(demo: Project) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Keys: project" in text
-        for description in ("Import", "Add participant", "Assign participant", "Quit"):
+        for description in ("Open the transcript", "Import", "Add participant", "Assign participant", "Quit"):
             assert description in text
+        for scrolling in ("Scroll", "Page up", "Page down", "Cursor"):  # the table's own keys are not margin's
+            assert scrolling not in text
         await pilot.press("q")  # closes the help only
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
@@ -426,3 +428,30 @@ async def test_r_renames_the_participant_everywhere(study: Study) -> None:
     assert study.project.transcript(study.transcript_id).participant_id == study.participant_id
     assert study.project.undo().action == "participant.rename"
     assert [p.pseudonym for p in study.project.participants()] == ["P07"]
+
+
+async def test_the_heading_is_one_row_at_120_columns_and_g_goes_to_the_first_transcript(demo: Project) -> None:
+    demo.set_coder("a coder with a rather long name")
+    app = MarginApp(demo)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        rows = screen_text(app).splitlines()
+        assert rows[0].strip().startswith("ipa · coder: a coder with a rather long name")
+        assert rows[1].split()[0] == "participant"  # the heading did not wrap onto the table's row
+        table = app.screen.query_one(DataTable)
+        await pilot.press("G")
+        assert table.cursor_row == len(demo.transcripts()) - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
+
+
+@pytest.mark.parametrize("size", [WIDE, (80, 24)])
+async def test_the_import_prompt_shows_its_whole_question(study: Study, size: tuple[int, int]) -> None:
+    app = MarginApp(study.project)
+    async with app.run_test(size=size) as pilot:
+        await start(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert "Import a transcript" in text
+        assert "path to the file (tab completes; .qdpx and .qdc too)" in text

@@ -1123,3 +1123,19 @@ async def test_search_finds_a_phrase_across_a_line_break(study: Study, keyboard:
         assert marked
         view_ = workspace(app).view
         assert view_._match_spans(1, first.text) and view_._match_spans(2, second.text)
+
+
+async def test_the_status_line_keeps_the_selection_and_the_title_at_80_columns(study: Study, keyboard: Keyboard) -> None:
+    study.project.set_coder("a coder with a long name")
+    app = app_for(study)
+    async with app.run_test(size=NARROW) as pilot:
+        await start(pilot)
+        await tag_new(pilot, keyboard, "belonging")  # a message in the status line
+        await pilot.press("j", "v", "j", "j")
+        await pilot.pause()
+        row = screen_text(app).splitlines()[0].strip()
+        assert row.startswith("selecting 2-4")  # what the keys just did, first
+        assert "P07 · Interview 7" in row  # the place stays whole; the least needed parts go
+        assert "tagged" in row  # shortened if need be
+        assert row.endswith("1 coded") or row.endswith("P07 · Interview 7")
+        assert len(row) <= NARROW[0] - 2

@@ -25,7 +25,7 @@ class TranscriptTable(DataTable, inherit_bindings=False):
     """The table of transcripts: a row cursor moved by the screen's keys, not Textual's scrolling keys."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", show=False),
+        Binding("enter", "select_cursor", "Open the transcript", show=False),
         Binding("up", "cursor_up", show=False),
         Binding("down", "cursor_down", show=False),
         Binding("pageup", "page_up", show=False),

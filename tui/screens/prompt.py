@@ -21,6 +21,9 @@ from tui.widgets.fields import Input
 
 __all__ = ["EMPTY_MESSAGE", "PromptScreen", "complete_path"]
 
+#: The longest question shown whole in the dialog's frame (70 cells less its corners and padding).
+TITLE_ROOM = 60
+
 #: Shown, and the prompt stays open, when enter is pressed on an empty line.
 EMPTY_MESSAGE = "type something, or escape to cancel"
 
@@ -83,6 +86,9 @@ class PromptScreen(Dialog["str | None"]):
             width: 100%;
             color: $warning;
         }
+        & #question {
+            width: 100%;
+        }
         & #hint {
             width: 100%;
             color: $text-muted;
@@ -117,7 +123,11 @@ class PromptScreen(Dialog["str | None"]):
     def compose(self) -> ComposeResult:
         """The input, a line for errors and a line of keys."""
         with Vertical(id="dialog") as dialog:
-            dialog.border_title = Content(visible(self._title))
+            # A question too long for the frame is not cut: it wraps above the field instead.
+            if len(self._title) <= TITLE_ROOM:
+                dialog.border_title = Content(visible(self._title))
+            else:
+                yield Label(Content(visible(self._title)), id="question")
             yield _Answer(self._value, placeholder=visible(self._placeholder), id="answer")
             yield Label(id="error")
             yield Label(

@@ -213,6 +213,7 @@ class WorkspaceScreen(MarginScreen[None]):
             self._refresh_pane()
         # Inline, so cleared when narrow: the stacked pane takes the whole width at once.
         self.query_one(CodingPane).styles.width = None if narrow else min(room, PANE_MAX)
+        self._refresh_status()  # the status line fits its parts to the new width
 
     def _title(self) -> str:
         who = self._participants.get(self.transcript.participant_id or -1) or (
@@ -272,18 +273,37 @@ class WorkspaceScreen(MarginScreen[None]):
     def _refresh_status(self) -> None:
         view = self.view
         message = self._message
-        parts = [self._title(), self.project.method, f"coder: {self.project.coder or '?'}", f"{view.line_count} lines", f"{self._coded_count} coded"]
-        if view.selecting and view.selection:
-            verb = "selecting" if view.head is None else "selected"
-            parts.insert(0, f"{verb} {view.selection[0]}-{view.selection[1]}")
+        # What the keys just did comes first (the selection, the match), then the message, then the
+        # transcript's place; when the row is too narrow, the least needed parts go, not the selection.
+        lead: list[str] = []
         if view.matches:
             position = view.match_position()
-            parts.insert(0, f"match {position + 1 if position is not None else '-'}/{len(view.matches)}")
+            lead.append(f"match {position + 1 if position is not None else '-'}/{len(view.matches)}")
         elif self._search_query:
-            parts.insert(0, "no matches")
-        status = " · ".join(parts)
-        if message:
-            status = f"{message}  │  {status}"
+            lead.append("no matches")
+        if view.selecting and view.selection:
+            verb = "selecting" if view.head is None else "selected"
+            lead.append(f"{verb} {view.selection[0]}-{view.selection[1]}")
+        parts = {"title": self._title(), "method": self.project.method, "coder": f"coder: {self.project.coder or '?'}",
+                 "lines": f"{view.line_count} lines", "coded": f"{self._coded_count} coded"}
+        room = self.size.width - 2 if self.size.width > 2 else 10**6  # the row's padding
+
+        def joined() -> str:
+            sections = [" · ".join(lead), message, " · ".join(parts.values())]
+            return "  │  ".join(section for section in sections if section)
+
+        def over() -> int:
+            return Content(visible(joined())).cell_length - room
+
+        for least_needed in ("method", "lines", "coder"):  # the title and the count coded stay
+            if over() <= 0:
+                break
+            del parts[least_needed]
+        if over() > 0 and len(message) > 24:  # still too long: the message gives way before the title
+            message = message[: max(24, len(message) - over() - 1)].rstrip() + "…"
+        if over() > 0:
+            del parts["coded"]
+        status = joined()
         self.query_one("#workspace-status", Static).update(Content(visible(status)), layout=False)  # one row, always
 
     _search_query = ""
