@@ -168,3 +168,37 @@ async def test_escape_on_an_untouched_memo_closes_at_once(study: Study) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MemosScreen)
+
+
+async def test_a_failed_edit_of_a_note_is_offered_again_by_e_on_it(
+    study: Study, keyboard: Keyboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study.project.add_note(study.transcript_id, 1, 1, "descriptive", "first thought")
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await keyboard.type(pilot, ", then a second")
+        with monkeypatch.context() as patch:
+            patch.setattr(study.project, "edit_note", refuse)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        assert notes(study.project) == [(1, 1, "first thought")]
+        assert study.project.drafts("note") == []  # not offered as a new note
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen.query_one("#body", TextArea).text == "first thought, then a second"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert notes(study.project) == [(1, 1, "first thought, then a second")]
+    assert study.project.drafts("note-edit") == []
+
+
+async def test_a_kept_edit_is_mentioned_when_the_transcript_opens(study: Study) -> None:
+    note = study.project.add_note(study.transcript_id, 5, 6, "linguistic", "repetition")
+    study.project.save_draft("note-edit", f"{note.id}:linguistic", "repetition of 'again'")
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert "an unsaved note is kept for lines 5-6: e there offers it" in screen_text(app)

@@ -104,13 +104,14 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
     """
 
     def __init__(self, *, title: str, kind: str = "descriptive", body: str = "", saved_body: str | None = None,
-                 draft_ref: str = "", draft_id: int | None = None) -> None:
+                 draft_ref: str = "", draft_id: int | None = None, draft_kind: str = "note") -> None:
         """Edit a note titled `title`, starting from `kind` and `body`.
 
         `saved_body` is the text as it stands in the project (default: `body`; "" for a draft being
         resumed): escape asks before throwing away anything that differs from it. `draft_ref` says
         where the note belongs, for keeping the text as a draft if margin must close; `draft_id` is
-        the draft being resumed (kept again in its place, not beside it).
+        the draft being resumed (kept again in its place, not beside it); `draft_kind` is "note" for
+        a new note, "note-edit" for changes to a saved one (its `draft_ref` is then the note's id).
         """
         super().__init__()
         if kind not in NOTE_KINDS:
@@ -122,6 +123,7 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
         self.draft_ref = draft_ref
         """Where the note belongs (transcript and lines), for a draft kept on a hang-up."""
         self.draft_id = draft_id
+        self.draft_kind = draft_kind
 
     def compose(self) -> ComposeResult:
         """The kind chooser, the body, a line for errors and a line of keys."""
@@ -210,7 +212,7 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
         body = self.draft()
         if project is not None and body is not None and self.draft_ref and body != self._kept:
             place = self.draft_ref.rsplit(":", 1)[0]
-            keep_draft(project, "note", f"{place}:{self.kind}", body, draft_id=self.draft_id)
+            keep_draft(project, self.draft_kind, f"{place}:{self.kind}", body, draft_id=self.draft_id)
             self._kept = body  # a hang-up can ask twice (the signal, then the loop): kept once
 
     _kept: str | None = None

@@ -189,16 +189,25 @@ class WorkspaceScreen(MarginScreen[None]):
         self._tell_of_drafts()
 
     def _tell_of_drafts(self) -> None:
-        """A note kept as a draft (a hang-up, a failed save) is offered again: say where it is."""
-        kept = self._drafts()
+        """Text kept as a draft (a hang-up, a failed save) is offered again: say where it is."""
+        spans = []
+        for draft in self._drafts():
+            try:
+                _, first, last = draft.ref.split(":")[:3]
+                spans.append((int(first), int(last), "n"))
+            except ValueError:
+                continue
         try:
-            _, first, last = kept[0].ref.split(":")[:3] if kept else ("", "", "")
-            span = span_text(int(first), int(last))
-        except ValueError:
-            return
-        if kept:
-            more = f" (and {len(kept) - 1} more)" if len(kept) > 1 else ""
-            self.say(f"an unsaved note is kept for {span}{more}: select it and press n")
+            notes = {str(n.id): n for n in self.project.notes(self.transcript.id)}
+            edits = [d for d in self.project.drafts("note-edit") if d.ref.split(":", 1)[0] in notes]
+        except ProjectError:
+            edits = []
+        spans += [(notes[d.ref.split(":", 1)[0]].first_line, notes[d.ref.split(":", 1)[0]].last_line, "e") for d in edits]
+        if spans:
+            first, last, key = spans[0]
+            more = f" (and {len(spans) - 1} more)" if len(spans) > 1 else ""
+            how = "select it and press n" if key == "n" else "e there offers it"
+            self.say(f"an unsaved note is kept for {span_text(first, last)}{more}: {how}")
 
     def on_screen_resume(self) -> None:
         # Back from a dialog: the coder may have been named meanwhile.
@@ -438,9 +447,12 @@ class WorkspaceScreen(MarginScreen[None]):
             editor = NoteEditor(title=f"Note on {span}", draft_ref=f"{place}:descriptive")
         self.app.push_screen(editor, save)
 
-    def _drafts(self) -> list:  # type: ignore[type-arg]
-        """The note drafts kept for this transcript (after a hang-up or a failed save)."""
+    def _drafts(self, kind: str = "note", note_id: int | None = None) -> list:  # type: ignore[type-arg]
+        """The drafts kept for this transcript (after a hang-up or a failed save): of new notes, or
+        of changes to the note `note_id` (kind "note-edit")."""
         try:
+            if kind == "note-edit":
+                return [d for d in self.project.drafts(kind) if d.ref.split(":", 1)[0] == str(note_id)]
             return [d for d in self.project.drafts("note") if d.ref.split(":", 1)[0] == str(self.transcript.id)]
         except ProjectError:
             return []
@@ -477,16 +489,29 @@ class WorkspaceScreen(MarginScreen[None]):
         """Edit a note on the cursor line."""
 
         def edit(note) -> None:  # type: ignore[no-untyped-def]
+            # Changes to a saved note that could not be saved are kept as a "note-edit" draft under
+            # the note's id, and offered again by `e` on it.
+            draft = next(iter(self._drafts("note-edit", note.id)), None)
+
             def save(result: tuple[str, str] | None) -> None:
                 if result is None:
+                    if draft is not None:  # the user chose to throw the kept changes away
+                        self._forget_draft(draft.id)
                     return
                 if self._commit(lambda: self.project.edit_note(note.id, kind=result[0], body=result[1]),
                                 lambda _: "note saved") is None:
-                    self._keep_draft(f"{ref}:{result[0]}", result[1], "the edited note")
+                    where = self.keep_text("note-edit", f"{note.id}:{result[0]}", result[1],
+                                           draft_id=draft.id if draft else None)
+                    self.say(f"the edited note not saved; its text is kept ({where}): e on it offers it again")
+                elif draft is not None:
+                    self._forget_draft(draft.id)
 
-            ref = f"{self.transcript.id}:{note.first_line}:{note.last_line}"
-            self.app.push_screen(NoteEditor(title="Edit note", kind=note.kind, body=note.body,
-                                            draft_ref=f"{ref}:{note.kind}"), save)
+            kind = draft.ref.rsplit(":", 1)[1] if draft else note.kind
+            self.app.push_screen(NoteEditor(
+                title="Edit note" + (f" (changes kept from {draft.saved_at[:16].replace('T', ' ')})" if draft else ""),
+                kind=kind if kind in NOTE_LETTERS else note.kind, body=draft.body if draft else note.body,
+                saved_body=note.body, draft_ref=f"{note.id}:{kind}", draft_id=draft.id if draft else None,
+                draft_kind="note-edit"), save)
 
         self._pick_note("edit", edit)
 
