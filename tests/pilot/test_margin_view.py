@@ -228,3 +228,17 @@ async def test_switching_the_layout_keeps_the_cursor_line_on_its_row_of_the_scre
             await pilot.pause()
             assert transcript._row_of(transcript.cursor) - round(transcript.scroll_y) == on_screen
             assert "▶  991" in screen_text(app)
+
+
+async def test_a_line_coded_several_times_shows_a_count_that_cannot_join_its_number(make_study: StudyMaker) -> None:
+    study = make_study()
+    for theme in (study.belonging, study.exposure):
+        study.project.tag(study.transcript_id, 12, 12, theme)
+    study.project.tag(study.transcript_id, 13, 13, study.belonging)
+    app = app_for(study)
+    async with app.run_test(size=NARROW) as pilot:
+        await start(pilot)
+        rows = transcript_rows(app)
+        assert any(row.lstrip(" ▶┃").startswith("12²") for row in rows), rows
+        assert any(row.lstrip(" ▶┃").startswith("13●") for row in rows)
+        assert not any(row.lstrip(" ▶┃").startswith("122") for row in rows)

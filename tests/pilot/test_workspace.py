@@ -336,7 +336,7 @@ async def test_x_asks_which_coding_when_a_line_has_two(study: Study) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await start(pilot)
         await pilot.press("j")
-        assert "▶  22" in screen_text(app)  # two codings on the line
+        assert "▶  2²" in screen_text(app)  # two codings on the line, as a superscript count
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)

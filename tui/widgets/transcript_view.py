@@ -93,6 +93,18 @@ def _break_at(text: str, end: int) -> tuple[int, int]:
     return end, end
 
 
+#: A line's coding count, beside its number: superscript figures, so that line 21 coded twice reads
+#: `21²`, never `212`.
+_COUNT_MARKS = "\u25cf\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+
+
+def _coding_mark(count: int) -> str:
+    """The mark for a line coded `count` times: ● once, ² to ⁹, ⁺ for ten or more, a space for none."""
+    if count <= 0:
+        return " "
+    return _COUNT_MARKS[count - 1] if count <= len(_COUNT_MARKS) else "\u207a"
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """Split `text` into pieces of at most `width` cells, at spaces where possible; nothing is lost."""
     if width <= 0 or len(text) <= width // 2:
@@ -660,7 +672,7 @@ class TranscriptView(ScrollView, can_focus=True):
         # The space goes before the number, so the cursor mark never runs into it (▶ 77, not ▶77).
         segments.append(Segment(" " + number, background + style("transcript-view--number")))
         count = self._coded.get(line.number, 0)
-        marker = ("●" if count == 1 else (str(count) if count < 10 else "+")) if count and first_row else " "
+        marker = _coding_mark(count) if first_row else " "
         note = "✎" if first_row and line.number in self._noted else " "
         segments.append(Segment(marker, background + style("transcript-view--marker")))
         segments.append(Segment(note + " ", background + style("transcript-view--noted")))
