@@ -12,6 +12,7 @@ from tui.app import MarginApp
 from tui.project import Project
 from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
+from tui.screens.prompt import PromptScreen
 from tui.screens.workspace import WorkspaceScreen
 from tui.widgets.transcript_view import TranscriptView
 
@@ -141,3 +142,18 @@ async def test_the_project_screen_says_when_and_by_whom_each_transcript_was_last
         assert "last worked on" in text
         row = next(line for line in text.splitlines() if "Interview 7" in line)
         assert " AB " in row and "not yet" not in row
+
+
+async def test_once_the_coder_is_named_margin_goes_back_to_their_place(study: Study, keyboard: Keyboard) -> None:
+    study.project.set_coder("AB")
+    study.project.save_session(study.transcript_id, 30, "coding")
+    app = MarginApp(study.project, ask_coder=True)  # `margin open` with no name saved
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("ctrl+u")
+        await keyboard.type(pilot, "AB")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert cursor(app) == 30
