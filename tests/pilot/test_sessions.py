@@ -157,3 +157,15 @@ async def test_once_the_coder_is_named_margin_goes_back_to_their_place(study: St
         await settle(pilot)
         assert isinstance(app.screen, WorkspaceScreen)
         assert cursor(app) == 30
+
+
+async def test_the_summary_toast_leaves_the_footer_readable(study: Study) -> None:
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        rows = screen_text(app).splitlines()
+        assert any("This session" in row for row in rows)  # the toast is up
+        assert rows[-1].split()[:4] == ["v", "Select", "t", "Tag"]  # and the footer whole under it
+        assert "This session" not in rows[-1] and "▌" not in rows[-1]
