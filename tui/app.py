@@ -87,6 +87,8 @@ class MarginApp(App[None]):
         self._data_version = self.project.data_version()
         self._file = FileWatch(self.project.path)
         self.set_interval(1.0, self._watch_file)
+        # The check of every page waits until the first frame is drawn: it then has the CPU alone.
+        self.call_after_refresh(self.project.start_page_check)
         self.push_screen(ProjectScreen(self.project))
         if self._start_transcript is not None:
             self.push_screen(WorkspaceScreen.resumed(self.project, self._start_transcript))

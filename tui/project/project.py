@@ -101,8 +101,9 @@ class Project(
         unless `any_version` says the caller only copies it (a backup). Before either, an
         interrupted change is rolled back, leftovers of killed margin processes are removed, and
         a damaged file is refused (`recovery`); `verify` adds SQLite's quick check of every page,
-        or with `verify="background"` runs it in a thread while the caller goes on, and makes
-        every write wait for its verdict (a damaged file is then refused at the first write).
+        or with `verify="background"` runs it in a thread from `start_page_check` (or the first
+        write) while the caller goes on, and makes every write wait for its verdict (a damaged
+        file is then refused at the first write).
         What was done is in `opening`.
         """
         path = Path(path)
@@ -180,6 +181,11 @@ class Project(
         except OSError as error:
             conn.close()
             raise ProjectError(f"{path}: cannot back up before upgrading: {error.strerror}") from None
+
+    def start_page_check(self) -> None:
+        """Begin the background page check of `open(verify="background")` (no-op otherwise)."""
+        if self._page_check is not None:
+            self._page_check.start()
 
     def _wait_for_page_check(self) -> None:
         """Before a write: wait for the page check begun at open, and refuse to write if it failed."""

@@ -264,14 +264,19 @@ def quick_damage(conn: sqlite3.Connection) -> str | None:
 
 
 class PageCheck:
-    """`quick_damage` of a file, run in a thread of its own on its own read-only connection."""
+    """`quick_damage` of a file, run in a thread of its own on its own read-only connection, from
+    `start` (the window calls it once its first frame is drawn) or the first `damage`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._damage: str | None = None
         self._error: sqlite3.Error | None = None
         self._thread = threading.Thread(target=self._run, name="margin-page-check", daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        """Begin the check in the background (once)."""
+        if self._thread.ident is None:
+            self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -286,10 +291,11 @@ class PageCheck:
     @property
     def done(self) -> bool:
         """Whether the verdict is in."""
-        return not self._thread.is_alive()
+        return self._thread.ident is not None and not self._thread.is_alive()
 
     def damage(self) -> str | None:
         """Wait for the check; what is wrong with the pages, or None when they are sound."""
+        self.start()
         self._thread.join()
         if self._error is not None:
             error, self._error = self._error, None
