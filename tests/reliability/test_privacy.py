@@ -125,3 +125,21 @@ def test_a_window_keeps_its_undo_while_a_command_runs(tmp_path: Path) -> None:
     assert window.undo() is not None
     assert "Kept for undo" in [n.body for n in window.notes(1)]
     window.close()
+
+
+def test_a_theme_merged_into_another_keeps_its_name_in_the_history(tmp_path: Path) -> None:
+    """A merge is analysis, not a wish to forget: how a theme came to be must survive the purge."""
+    path = tmp_path / "study.margin"
+    project = build_study(path)
+    transcript = project.transcripts()[0]
+    project.tag_by_name(transcript.id, 3, 3, "Part of the team")
+    project.tag_by_name(transcript.id, 4, 4, "A chance to belong")
+    source = project.find_theme("Standing in the corner")
+    into = project.find_theme("Part of the team")
+    project.merge(source.id, into.id)
+    project.delete_theme(project.find_theme("A chance to belong").id)
+    assert purge_deleted(project) >= 1  # the deleted theme is purged...
+    project.close()
+    text = everything(path)
+    assert "A chance to belong" not in text
+    assert "merge Standing in the corner into Part of the team" in text  # ...the merged one is not

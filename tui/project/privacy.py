@@ -244,13 +244,19 @@ def window_is_free(path: Any) -> bool:
 def purge_deleted(project: Project) -> int:
     """Purge the history's images of rows that are deleted now; return how many rows were purged.
 
+    A theme merged into another keeps its name in the history (the theme history shows the merge).
+
     Their images become `{"id": N, "purged": true}`, their names leave the summaries, and the
     history up to the newest purged change is made final, so undo never replays a purged image.
     """
     conn = project.conn
     deleted = []
+    # A theme merged into another was not deleted by anyone wishing it gone: its codings, notes and
+    # memos live on in the theme it joined, and its name is part of how that theme came to be.
     for table, row_id in conn.execute(
-        "SELECT DISTINCT table_name, row_id FROM event_changes WHERE after IS NULL AND before NOT LIKE '%\"purged\": true%'"
+        "SELECT DISTINCT c.table_name, c.row_id FROM event_changes c JOIN events e ON e.id = c.event_id "
+        "WHERE c.after IS NULL AND c.before NOT LIKE '%\"purged\": true%' "
+        "AND NOT (c.table_name = 'themes' AND e.action = 'theme.merge')"
     ).fetchall():
         exists = conn.execute(f'SELECT 1 FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
         if exists is None:
