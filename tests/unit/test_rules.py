@@ -282,3 +282,26 @@ def test_a_lock_held_too_long_is_one_error_that_says_so_for_reads_and_writes(pro
     other.close()
     assert project.create_theme("Waiting").name == "Waiting"
     assert project.check() == []
+
+
+def test_the_once_a_second_change_check_never_waits_for_a_lock(project: Project) -> None:
+    """A window asks data_version every second on its UI thread: under a foreign exclusive lock it
+    must fail at once (the window stays responsive), then leave the usual wait for real work."""
+    import time
+
+    from tui.project import ProjectBusy
+    from tui.project.db import BUSY_TIMEOUT_MS
+
+    imported(project)
+    other = sqlite3.connect(project.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    began = time.monotonic()
+    with pytest.raises(ProjectBusy):
+        project.data_version()
+    assert time.monotonic() - began < BUSY_TIMEOUT_MS / 1000 / 2  # did not wait out the busy timeout
+    assert project.conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS  # writes still wait
+    other.execute("ROLLBACK")
+    other.close()
+    before = project.data_version()
+    project.create_theme("After the lock")
+    assert project.data_version() == before  # only other connections' commits change it

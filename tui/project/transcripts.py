@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tui.project import schema
-from tui.project.db import ProjectError, new_guid, now
+from tui.project.db import BUSY_TIMEOUT_MS, ProjectError, new_guid, now
 from tui.project.model import Line, Transcript, span_text
 
 _COLUMNS = "t.id, t.guid, t.participant_id, t.title, '', t.source, t.line_count, t.width, t.imported_at"
@@ -210,8 +210,17 @@ class TranscriptsMixin:
         return sorted({n for first, last in self.find_matches(transcript_id, query) for n in range(first, last + 1)})
 
     def data_version(self) -> int:
-        """A number that changes whenever another connection (another margin command) commits."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        """A number that changes whenever another connection (another margin command) commits.
+
+        Asked once a second by an open window, so it never waits: while another program holds the
+        file exclusively it raises ProjectBusy at once instead of freezing the window for the busy
+        timeout on every tick.
+        """
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def line_count(self, transcript_id: int) -> int:
         """How many lines a transcript has (kept at import, not counted)."""
