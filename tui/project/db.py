@@ -69,7 +69,7 @@ class _Connection(sqlite3.Connection):
         if not _busy(error):
             return error
         return ProjectBusy(
-            f"{self.path}: the project is busy in another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
+            f"{self.path}: the project is busy in another program (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
             "nothing was changed: try again when it is done"
         )
 

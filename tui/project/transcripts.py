@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tui.project import schema
-from tui.project.db import BUSY_TIMEOUT_MS, ProjectError, new_guid, now
+from tui.project.db import ProjectError, new_guid, now
 from tui.project.model import Line, Transcript, span_text
 
 _COLUMNS = "t.id, t.guid, t.participant_id, t.title, '', t.source, t.line_count, t.width, t.imported_at"
@@ -216,11 +216,12 @@ class TranscriptsMixin:
         file exclusively it raises ProjectBusy at once instead of freezing the window for the busy
         timeout on every tick.
         """
+        wait = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
         self.conn.execute("PRAGMA busy_timeout = 0")
         try:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
         finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(wait)}")
 
     def line_count(self, transcript_id: int) -> int:
         """How many lines a transcript has (kept at import, not counted)."""
