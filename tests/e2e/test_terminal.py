@@ -87,10 +87,10 @@ def test_undo_then_redo_a_tag(terminal, p01_project, open_p01, db):
     assert terminal.wait_exit() == 0
     assert db(p01_project).codings() == [LINE_10]
 
-    # Again, and redo with ctrl+r: the coding is back, and stays after quitting.
+    # Again, and redo with ctrl+r: the coding is back, and stays after quitting. (margin takes the
+    # coder back to line 4, where they stopped.)
     terminal.start(open_p01(p01_project), 80, 24)
     terminal.wait_for_p01()
-    terminal.send("j", "j", "j")
     terminal.tag_with_picker("belnging", BELONGING)
     terminal.send("u")
     terminal.wait_for_status("undone")

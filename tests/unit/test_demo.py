@@ -254,14 +254,16 @@ def app_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 
 
 def test_margin_demo_builds_then_reopens_then_rebuilds(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], app_calls: list[dict]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], app_calls: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(cli.getpass, "getuser", lambda: "ana")
     path = tmp_path / "demo.margin"
     assert cli.main(["demo", "--path", str(path)]) == 0
     assert app_calls[-1]["path"] == path
     assert app_calls[-1]["transcripts"] == 5
     assert app_calls[-1]["ask_coder"] is True  # no --coder and none saved: the app asks
-    assert app_calls[-1]["coder"] == STUDY["coder"]
+    # the prompt offers the login name: the demo's fictional coder is not the one using it
+    assert app_calls[-1]["coder"] == "ana" != STUDY["coder"]
     codings = app_calls[-1]["codings"]
     assert codings == len(STUDY["codings"])
 
