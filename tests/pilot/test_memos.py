@@ -169,3 +169,17 @@ async def test_a_memo_on_a_participant_and_on_a_transcript_by_keyboard(study: St
         finally:
             conn.close()
         assert rows == [("P07 as a person", study.participant_id, None), ("How Interview 7 went", None, study.transcript_id)]
+
+
+async def test_an_untouched_memo_with_control_characters_closes_without_asking() -> None:
+    # The editor shows a stored ESC or BEL as its symbol; escape on it unchanged loses nothing.
+    from modal_harness import SIZE, ModalHost
+
+    app = ModalHost(lambda: MemoEditor(heading="Memo", title="Ward \x1b]8;;x\x07 rounds", body="felt \x1b[2J small"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "\x1b" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, (MemoEditor, ConfirmScreen))
+    assert app.results == [None]

@@ -109,6 +109,18 @@ async def test_escape_cancels_an_edit() -> None:
     assert app.results == [None]
 
 
+@pytest.mark.parametrize("body", ["an old note", "a note pasted with \x1b[2J and \x07 in it"])
+async def test_escape_cancels_an_edit_even_with_control_characters_shown(body: str) -> None:
+    # The editor shows a stored ESC or BEL as its symbol: untouched, the note is still unchanged.
+    app = host(body=body)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (NoteEditor, ConfirmScreen))
+    assert app.results == [None]
+
+
 async def test_escape_on_a_changed_note_asks_before_throwing_it_away() -> None:
     app = host(body="an old note")
     async with app.run_test(size=SIZE) as pilot:

@@ -17,7 +17,7 @@ from tui.screens.base import keep_draft
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
-from tui.widgets.fields import Input, TextArea
+from tui.widgets.fields import Input, TextArea, area_text
 
 __all__ = ["MemoEditor", "NO_STAGE", "pack_draft", "unpack_draft"]
 
@@ -133,7 +133,9 @@ class MemoEditor(Dialog["tuple[str, str | None, str] | None"]):
     def changed(self) -> bool:
         """Whether the title or text differ from what is saved (so closing would lose them)."""
         title, body = self._typed()
-        return (title.strip(), body.strip()) != (self._saved[0].strip(), self._saved[1].strip())
+        # Compared as the fields hold text (controls as symbols): an untouched memo is unchanged.
+        typed = (visible(title).strip(), area_text(body).strip())
+        return typed != (visible(self._saved[0]).strip(), area_text(self._saved[1]).strip())
 
     def keep_draft(self) -> None:
         """Margin is closing (a hang-up, a kill): keep the unsaved memo as a draft, offered next time."""

@@ -18,7 +18,7 @@ from tui.screens.base import keep_draft
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
-from tui.widgets.fields import TextArea
+from tui.widgets.fields import TextArea, area_text
 
 __all__ = ["EMPTY_MESSAGE", "NoteEditor"]
 
@@ -200,7 +200,8 @@ class NoteEditor(Dialog["tuple[str, str] | None"]):
     @property
     def changed(self) -> bool:
         """Whether the text differs from what is saved (so closing would lose it)."""
-        return self.body.strip() != self._saved_body.strip()
+        # Compared as the field holds text (controls as symbols): an untouched note is unchanged.
+        return area_text(self.body).strip() != area_text(self._saved_body).strip()
 
     def draft(self) -> str | None:
         """The unsaved text, to keep as a draft, or None when nothing would be lost."""
