@@ -192,6 +192,9 @@ class MarginApp(App[None]):
         except (ProjectError, OSError) as error:
             self.notify(Content(visible(f"coder not saved: {error}")), severity="warning")
         self.notify(Content(visible(f"coding as {name}")))
+        for screen in self.screen_stack:  # the project screen's heading names the coder
+            if isinstance(screen, ProjectScreen):
+                screen.refresh_table()
         if self._start_transcript is None:
             self._resume()
 
