@@ -11,15 +11,14 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import events
-from textual.app import App, SystemCommand
-from textual.command import CommandPalette
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from rich.text import Text
 
 from tui.config import save_config
+from tui.key_order import KeyOrder
 from tui.crashlog import crash_message, write_crash_log
 from tui.watchdog import ExitWatchdog
 from tui.messages import ProjectChanged
@@ -47,7 +46,7 @@ def _declared_by_margin(node: object, action: str) -> bool:
     )
 
 
-class MarginApp(App[None]):
+class MarginApp(KeyOrder):
     """margin's terminal UI on one open project."""
 
     TITLE = "margin"
@@ -197,16 +196,6 @@ class MarginApp(App[None]):
                 screen.refresh_table()
         if self._start_transcript is None:
             self._resume()
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys typed in a burst after one that opened a dialog go to the dialog, in order."""
-        if isinstance(event, (events.Key, events.Paste)) and event.is_forwarded:
-            origin = getattr(event, "margin_screen", None)
-            if origin is not None and origin is not self.screen and not isinstance(self.screen, CommandPalette):
-                again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
-                self.post_message(again)
-                return
-        await super().on_event(event)
 
     def _on_signal(self, signum: int) -> None:
         """A dropped SSH session or a polite kill: every action is committed already; keep typed text, leave."""

@@ -58,7 +58,33 @@ def test_a_burst_into_the_prompt_and_the_theme_picker(terminal, p01_project, ope
     terminal.send("q")
     terminal.wait_for("open the transcript")
     terminal.send("a", *BURST, "Enter")  # a new participant, named in one burst
-    terminal.wait_for(AFTER_BURST)
-    assert (AFTER_BURST,) in rows(p01_project, "SELECT pseudonym FROM participants")
+    terminal.wait_for("no transcript yet")  # the prompt closed: the new participant is listed
+    assert (AFTER_BURST,) in rows(p01_project, "SELECT pseudonym FROM participants"), terminal.screen()
+    terminal.send("q")
+    assert terminal.wait_exit() == 0
+
+
+def test_a_burst_that_moves_between_fields_and_screens(terminal, p01_project, open_p01):
+    terminal.start(open_p01(p01_project), 100, 30)
+    terminal.wait_for_p01()
+
+    # b opens the theme board, / its filter: the typed word filters the board, and the
+    # workspace's own search (also /) never opens beneath it.
+    terminal.send("b", "/", "belnging")
+    screen = terminal.wait_for("belnging")
+    assert "match" not in terminal.status_row(), screen
+    terminal.send("Escape")  # clears the filter (alone: ESC and q close together are alt+q)
+    wait_until(lambda: "belnging" not in terminal.screen(), what="the filter to clear")
+    terminal.send("q")
+    terminal.wait_for_p01()
+
+    # A memo written in one burst: its title, tab to the stage, tab to the text, the text, save.
+    terminal.send("q")
+    terminal.wait_for("open the transcript")
+    terminal.send("M", "n", "Ward rounds", "Tab", "Tab", "Felt like a visitor", "C-s")
+    wait_until(lambda: rows(p01_project, "SELECT title, body FROM memos"), what="the memo to be saved")
+    assert rows(p01_project, "SELECT title, body FROM memos") == [("Ward rounds", "Felt like a visitor")]
+    terminal.send("q")
+    terminal.wait_for("open the transcript")
     terminal.send("q")
     assert terminal.wait_exit() == 0

@@ -1,0 +1,117 @@
+"""Keys typed in one burst take effect in the order typed, whichever screen or field they open.
+
+Over SSH a whole line of keys arrives in one read. Textual hands each key to the focused widget's
+own message queue and runs a key's binding only once the key has bubbled back up to the app, so
+the keys after one that opens a dialog, moves the focus (tab) or switches screens are already
+queued for the old place before the binding runs. Left alone, they are applied to the old
+screen, lost, or applied out of order (`b` then `/belnging` searching the workspace; a memo's
+title, tab, tab and its text all landing in the title).
+
+`KeyOrder` (mixed into the app) keeps the order, in the app's own message loop, which sees every
+key in the order it arrived:
+
+1. A key is on its way until the widget it was given to has handled it and, if it went on up,
+   until it is back at the app and its binding has run; the next key waits until then. So the
+   key after one that opens a dialog, moves the focus or switches screens goes to the new place.
+2. While a screen or dialog that has just opened is not mounted, or has no focused widget yet
+   though it has some to focus, keys wait for it.
+
+A key still on its way after half a second (a screen that closed before it got there) no longer
+holds the others up; nor does a screen that never focuses anything. The wait costs a turn of the
+event loop per key, far below what a person can see, and keeps bursts of hundreds of keys whole.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.command import CommandPalette
+
+#: How long a key on its way, or a dialog without a focused field, may hold up the next keys.
+_PATIENCE = 0.5
+
+
+class KeyOrder(App[None]):
+    """The app's side of keys in order; see the module's docstring."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_way: list[tuple[events.Key | events.Paste, float]] = []
+        self._held: list[events.Key | events.Paste] = []
+        self._opened: tuple[object, float] | None = None  # the dialog waited for, and since when
+        self._flush_due = False
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, (events.Key, events.Paste)):
+            await super().on_event(event)
+            return
+        if not event.is_forwarded:  # from the terminal (or a pilot), in the order typed
+            if self._held or self._waiting():
+                self._held.append(event)
+                self._flush_soon()
+                return
+            await self._deliver(event)
+            return
+        # A key back from its widget, to run its binding: the next keys may follow once it has.
+        self._settled(event)
+        origin = getattr(event, "margin_screen", None)
+        if origin is not None and origin is not self.screen and not isinstance(self.screen, CommandPalette):
+            # Typed for a screen that a dialog now covers: the dialog gets it, before later keys.
+            again = events.Key(event.key, event.character) if isinstance(event, events.Key) else events.Paste(event.text)
+            self._held.insert(0, again)
+        else:
+            await super().on_event(event)
+        await self._flush()
+
+    def _waiting(self) -> bool:
+        """Whether the next key must wait: one before it is on its way, or a dialog is opening."""
+        now = time.monotonic()
+        self._on_way = [(key, at) for key, at in self._on_way if now - at < _PATIENCE]
+        if self._on_way:
+            return True
+        screen = self.screen
+        if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
+            if self._opened is None or self._opened[0] is not screen:
+                self._opened = (screen, now)
+            return now - self._opened[1] < _PATIENCE
+        return False
+
+    async def _deliver(self, event: events.Key | events.Paste) -> None:
+        """Give one key to where Textual would, and note it as on its way until it is handled."""
+        entry = (event, time.monotonic())
+        self._on_way.append(entry)
+        await super().on_event(event)
+        if not event.is_forwarded:  # a priority binding took it here: it went nowhere
+            self._settled(event)
+            return
+        target = self.focused or self.screen
+        if not target.call_later(self._handled_by_widget, event):
+            self._settled(event)
+
+    def _handled_by_widget(self, event: events.Key | events.Paste) -> None:
+        """Run in the widget's own loop, after it handled `event`: settled, unless it went on up."""
+        if event._stop_propagation or not event.bubble:
+            self.call_later(self._settle_and_flush, event)
+
+    async def _settle_and_flush(self, event: events.Key | events.Paste) -> None:
+        self._settled(event)
+        await self._flush()
+
+    def _settled(self, event: events.Key | events.Paste) -> None:
+        self._on_way = [(key, at) for key, at in self._on_way if key is not event]
+
+    def _flush_soon(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            self.set_timer(0.02, self._flush)
+
+    async def _flush(self) -> None:
+        """Hand on the held keys while nothing holds them up; look again shortly if something does."""
+        self._flush_due = False
+        while self._held and not self._waiting():
+            await self._deliver(self._held.pop(0))
+        if self._held:
+            self._flush_soon()
