@@ -22,7 +22,7 @@ from tui.key_order import KeyOrder
 from tui.crashlog import crash_message, write_crash_log
 from tui.watchdog import ExitWatchdog
 from tui.messages import ProjectChanged
-from tui.project import Project, ProjectError
+from tui.project import Project, ProjectBusy, ProjectError
 from tui.project.db import now
 from tui.project.recovery import FileWatch
 from tui.screens.help import HelpScreen
@@ -63,6 +63,7 @@ class MarginApp(KeyOrder):
         self._start_transcript = transcript_id
         self._ask_coder = ask_coder
         self._began = (now(), time.monotonic())  # for what this session did
+        self._busy_ticks = 0  # seconds in a row another program has held the file
         # NO_COLOR needs nothing here: Textual reads it and draws in monochrome.
 
     def on_mount(self) -> None:
@@ -140,8 +141,16 @@ class MarginApp(KeyOrder):
             self._rescue()
         try:
             version = self.project.data_version()
-        except ProjectError:  # another program holds the file (or it went): look again next second
+        except ProjectBusy:  # another program holds the file: look again next second, and say so once
+            self._busy_ticks += 1
+            if self._busy_ticks == 2:
+                self.notify(Content(visible(
+                    f"another program is holding {self.project.path.name}: margin's changes wait for it "
+                    "(one it cannot make within a few seconds is refused, and says so)")), severity="warning", timeout=10)
             return
+        except ProjectError:  # the file went: the file watch deals with that
+            return
+        self._busy_ticks = 0
         if version != self._data_version:
             self._data_version = version
             for screen in self.screen_stack:

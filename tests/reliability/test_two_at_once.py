@@ -164,3 +164,28 @@ def test_the_command_line_waits_for_a_short_hold_and_refuses_a_long_one(tmp_path
         assert _margin("tag", path, "Interview 7", "5", "Named by the nurses").returncode == 0
     with Project.open(path) as project:
         assert len(project.codings()) == (3 if FULL else 2)
+
+
+async def test_a_long_hold_by_another_program_is_said_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "study.margin"
+    project = build_study(path)
+    app = MarginApp(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        held = ProjectBusy(f"{path}: the project is busy in another program")
+
+        def busy() -> int:
+            raise held
+
+        monkeypatch.setattr(project, "data_version", busy)
+        told = lambda: [n for n in app._notifications if "another program is holding" in str(n.message)]  # noqa: E731
+        app._watch_file()
+        await pilot.pause()
+        assert told() == []  # one busy second is nothing to mention
+        for _ in range(5):
+            app._watch_file()
+        await pilot.pause()
+        assert len(told()) == 1  # said once, not every second
+        assert "study.margin" in str(told()[0].message)
+        await pilot.press("ctrl+q")
+    project.close()
