@@ -7,18 +7,23 @@ queued for the old place before the binding runs. Left alone, they are applied t
 screen, lost, or applied out of order (`b` then `/belnging` searching the workspace; a memo's
 title, tab, tab and its text all landing in the title).
 
-`KeyOrder` (mixed into the app) keeps the order, in the app's own message loop, which sees every
+`KeyOrder` (mixed into the app) keeps the order in the app's own message loop, which sees every
 key in the order it arrived:
 
-1. A key is on its way until the widget it was given to has handled it and, if it went on up,
-   until it is back at the app and its binding has run; the next key waits until then. So the
-   key after one that opens a dialog, moves the focus or switches screens goes to the new place.
-2. While a screen or dialog that has just opened is not mounted, or has no focused widget yet
+1. A command key (for the transcript, a table, a list: anything but a text field) has its
+   binding run there and then, as Textual would once the key came back up; so the key after
+   one that opens a dialog, moves the focus or switches screens goes to the new place, and the
+   keys of a burst are all handled before the screen is drawn again.
+2. Typed text for a text field goes straight to it: the field applies its keys in order itself
+   (`tui.widgets.fields`) and typing changes nothing else.
+3. Any other key (an edit key in a field, tab, escape, a key without a binding) is on its way
+   until the widget has handled it and, if it went on up, until it is back at the app and its
+   binding has run; the next key waits until then.
+4. While a screen or dialog that has just opened is not mounted, or has no focused widget yet
    though it has some to focus, keys wait for it.
 
 A key still on its way after half a second (a screen that closed before it got there) no longer
-holds the others up; nor does a screen that never focuses anything. The wait costs a turn of the
-event loop per key, far below what a person can see, and keeps bursts of hundreds of keys whole.
+holds the others up; nor does a screen that never focuses anything.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.command import CommandPalette
+from textual.widgets import Input, TextArea
 
 #: How long a key on its way, or a dialog without a focused field, may hold up the next keys.
 _PATIENCE = 0.5
@@ -42,16 +48,23 @@ class KeyOrder(App[None]):
         self._on_way: list[tuple[events.Key | events.Paste, float]] = []
         self._held: list[events.Key | events.Paste] = []
         self._opened: tuple[object, float] | None = None  # the dialog waited for, and since when
-        self._flush_due = False
+        self._hand_on_due = False
+
+    @property
+    def keys_pending(self) -> bool:
+        """Whether keys typed are still waiting or on their way (for tests that type in bursts)."""
+        return bool(self._held or self._on_way)
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, (events.Key, events.Paste)):
             await super().on_event(event)
             return
+        if not self._screen_stack:  # the app is closing: no screen to give the key to
+            return
         if not event.is_forwarded:  # from the terminal (or a pilot), in the order typed
             if self._held or self._waiting():
                 self._held.append(event)
-                self._flush_soon()
+                self._hand_on_soon()
                 return
             await self._deliver(event)
             return
@@ -64,7 +77,7 @@ class KeyOrder(App[None]):
             self._held.insert(0, again)
         else:
             await super().on_event(event)
-        await self._flush()
+        await self._hand_on()
 
     def _waiting(self) -> bool:
         """Whether the next key must wait: one before it is on its way, or a dialog is opening."""
@@ -81,6 +94,25 @@ class KeyOrder(App[None]):
 
     async def _deliver(self, event: events.Key | events.Paste) -> None:
         """Give one key to where Textual would, and note it as on its way until it is handled."""
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) and (
+            isinstance(event, events.Paste) or (event.is_printable and event.key not in focused._bindings.key_to_bindings)
+        ):
+            # Typed text for a field: the field inserts it in order and it changes nothing else,
+            # so the next key need not wait for it (a paste of keys stays as fast as typing).
+            await super().on_event(event)
+            return
+        if isinstance(event, events.Key) and not isinstance(focused, (Input, TextArea)):
+            target = focused or self.screen
+            own_key = hasattr(target, f"key_{event.key}")  # a widget's key_ method goes first, as in Textual
+            unmaximize = event.key == "escape" and self.screen.maximized is not None
+            if not own_key and not unmaximize:
+                # A command key (the transcript, a table, a list): run its binding here and now,
+                # as Textual would once the key came back up, so the keys after it go wherever it
+                # leads; keys that follow at once are all handled before the screen is redrawn.
+                self.app_focus = True
+                if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                    return
         entry = (event, time.monotonic())
         self._on_way.append(entry)
         await super().on_event(event)
@@ -98,20 +130,23 @@ class KeyOrder(App[None]):
 
     async def _settle_and_flush(self, event: events.Key | events.Paste) -> None:
         self._settled(event)
-        await self._flush()
+        await self._hand_on()
 
     def _settled(self, event: events.Key | events.Paste) -> None:
         self._on_way = [(key, at) for key, at in self._on_way if key is not event]
 
-    def _flush_soon(self) -> None:
-        if not self._flush_due:
-            self._flush_due = True
-            self.set_timer(0.02, self._flush)
+    def _hand_on_soon(self) -> None:
+        if not self._hand_on_due:
+            self._hand_on_due = True
+            self.set_timer(0.02, self._hand_on)
 
-    async def _flush(self) -> None:
+    async def _hand_on(self) -> None:
         """Hand on the held keys while nothing holds them up; look again shortly if something does."""
-        self._flush_due = False
+        self._hand_on_due = False
+        if not self._screen_stack:  # the app is closing: no screen to give them to
+            self._held.clear()
+            return
         while self._held and not self._waiting():
             await self._deliver(self._held.pop(0))
         if self._held:
-            self._flush_soon()
+            self._hand_on_soon()

@@ -4,6 +4,8 @@ and a keyboard that types as fast as a paste.
 
 from __future__ import annotations
 
+import asyncio
+
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -152,6 +154,13 @@ class Keyboard:
             app._driver.send_message(event)  # what Pilot.press does, less its wait after each key
         await pilot.pause()
         await pilot.pause()
+        # The app hands keys on one at a time, each once the one before is handled (and to a
+        # dialog once it has its field focused): wait for the last of them.
+        for _ in range(2000):
+            if not getattr(app, "keys_pending", False):
+                break
+            await asyncio.sleep(0.01)
+            await pilot.pause()
 
     async def type(self, pilot: Pilot[Any], text: str) -> None:
         """Type `text` into whatever has focus."""
