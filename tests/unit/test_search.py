@@ -583,3 +583,14 @@ def test_search_imports_neither_textual_nor_sqlite() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("limit", [3, 10, 50])
+def test_a_typo_ranks_the_name_with_the_words_in_the_typed_order_first(limit: int) -> None:
+    # The word scores tie (each name has a word close to each typed word): the name most like
+    # the query as typed, its words in that order with none between, comes first, though longer.
+    names = ["Maturity identity", "Identity of maturity", "Identity maturation", "Maturity of identity"]
+    filler = [f"Identity maturity {n}" for n in range(40)]  # many more on the same score
+    themes = [Theme(i, f"g{i}", name, None, "code") for i, name in enumerate(names + filler, 1)]
+    top = [m.theme.name for m in ThemeIndex(themes).rank("idnetity matur", limit)]
+    assert top[0] == "Identity maturation"

@@ -98,6 +98,10 @@ class Match:
     exact: bool
 
 
+#: How many themes tied on score are compared whole with the query (more are taken shortest first).
+_MOST_ALIKE = 2000
+
+
 def normalise(text: str) -> str:
     """Fold case and accents, collapse runs of whitespace to one space, and strip the ends."""
     if text.isascii():
@@ -408,27 +412,31 @@ class ThemeIndex:
         literal.update(inside)
         room = limit - len(ranked)
         raw = self._fuzzy(wanted, literal, room)
-        for position in self._best_of(raw, room, texts):
+        for position in self._best_of(raw, room, texts, wanted):
             ranked.append(Match(self._themes[position], round(_FUZZY_TOP * raw[position] / 100.0, 2), False))
         return ranked
 
-    def _best_of(self, raw: dict[int, float], room: int, texts: _Texts) -> list[int]:
-        """The `room` best positions of `raw`: higher score, then shorter name, then name."""
+    def _best_of(self, raw: dict[int, float], room: int, texts: _Texts, wanted: str) -> list[int]:
+        """The `room` best positions of `raw`: higher score, then the name more like the query as
+        typed (its words in the same order, no words between), then shorter name, then name."""
+        names = self._names
+        like = lambda p: -fuzz.ratio(wanted, names[p])  # noqa: E731
         if len(raw) > room:
             # Many themes often tie at the last score taken ("l" starts a word of thousands): the
-            # ones above it are few and sorted; the tied ones are taken shortest first.
+            # ones above it are few and sorted; the tied ones are taken most alike, shortest first
+            # (and when they are thousands, shortest first alone).
             last = heapq.nlargest(room, raw.values())[-1]
             above = [p for p, score in raw.items() if score > last]
             tied = {p for p, score in raw.items() if score == last}
-            wanted = room - len(above)
-            if len(tied) > 8 * wanted:
+            wanted_count = room - len(above)
+            if len(tied) > max(8 * wanted_count, _MOST_ALIKE):
                 chosen = [p for p in texts.order if p in tied]
-                del chosen[wanted:]
+                del chosen[wanted_count:]
             else:
-                chosen = heapq.nsmallest(wanted, tied, key=self._length_key)
+                chosen = heapq.nsmallest(wanted_count, tied, key=lambda p: (like(p), *self._length_key(p)))
             raw_above = {p: raw[p] for p in above}
-            return sorted(above, key=lambda p: (-raw_above[p], *self._length_key(p))) + chosen
-        return sorted(raw, key=lambda p: (-raw[p], *self._length_key(p)))
+            return sorted(above, key=lambda p: (-raw_above[p], like(p), *self._length_key(p))) + chosen
+        return sorted(raw, key=lambda p: (-raw[p], like(p), *self._length_key(p)))
 
     def _join(self) -> _Texts:
         """The live names in length order as searchable texts, made once per change."""
