@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,7 +33,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -221,8 +221,12 @@ class TranscriptView(ScrollView, can_focus=True):
             self.view = view
             """The view whose cursor moved."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, on_cursor_moved: Callable[[], None] | None = None) -> None:
+        """`on_cursor_moved` is called whenever the cursor or the selection changes, at once: what
+        it redraws (the coding pane, the status line) is then drawn in the same frame as the
+        cursor. Without it the view posts CursorMoved, which arrives a frame later."""
         super().__init__(id=id)
+        self._on_cursor_moved = on_cursor_moved
         self._lines: LineSource = ListLines()
         self.cursor = 0
         """Index of the cursor line in the lines (0-based)."""
@@ -336,7 +340,13 @@ class TranscriptView(ScrollView, can_focus=True):
         else:  # only the rows of the two cursor lines change
             for moved in {before, index}:
                 self.refresh_lines(self._row_of(moved), self._height_of(moved))
-        self.post_message(self.CursorMoved(self))
+        self._cursor_changed()
+
+    def _cursor_changed(self) -> None:
+        if self._on_cursor_moved is not None:
+            self._on_cursor_moved()
+        else:
+            self.post_message(self.CursorMoved(self))
 
     def go_to_number(self, number: int) -> None:
         """Put the cursor on the line with this number."""
@@ -370,7 +380,7 @@ class TranscriptView(ScrollView, can_focus=True):
         else:
             self.anchor, self.head = self.cursor, None
         self.refresh()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_changed()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys still queued for this view when a dialog opened over it do not move it.
@@ -380,7 +390,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Forget the range selection."""
         self.anchor = self.head = None
         self.refresh()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_changed()
 
     def action_clear_selection(self) -> None:
         self.clear_selection()
@@ -612,12 +622,22 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
+    _frame_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The view's style is worked out once a frame, not once a row (it walks every ancestor).
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         """Render the row `y` rows below the top of the pane."""
         _, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         row = scroll_y + y
-        base = self.rich_style
+        base = self._frame_style or self.rich_style
         if not len(self._lines) or row >= self._row_count:
             return Strip.blank(width, base)
         self._rendering = True
