@@ -14,6 +14,7 @@ Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import inspect
 import json
@@ -608,6 +609,10 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", help="build the studies in DIR and keep them")
     args = parser.parse_args()
     runs = args.runs or (2 if args.quick else 5)
+    # margin as installed: pip compiles a package's bytecode when it installs it, and this checkout
+    # (first on the path) gets the same, even where PYTHONDONTWRITEBYTECODE keeps Python from
+    # writing it; the baselines' Textual has its own from its install.
+    compileall.compile_dir(str(HERE.parent / "tui"), quiet=1)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="margin-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     bench = Bench(folder, runs, args.quick)

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from tui import __version__
 from tui.config import saved_coder
-from tui.formats.transcripts import DEFAULT_WIDTH, TranscriptError, compile_speaker_pattern
-from tui.project.model import LEVEL_LABELS, METHODS, span_text
+from tui.project.model import DEFAULT_WIDTH, LEVEL_LABELS, METHODS, span_text
 from tui.project import Project, ProjectError, StorageError, describe_sqlite_error, parse_line_range
 
 DEMO_PATH = "margin-demo.margin"
@@ -82,6 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """margin import"""
     from tui.formats.exchange import import_exchange_files, is_refi
     from tui.formats.importer import check_width, import_file
+    from tui.formats.transcripts import TranscriptError, compile_speaker_pattern
 
     check_width(args.width)
     if any(is_refi(name) for name in args.files):
@@ -643,7 +643,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(_printable(f"margin: usage error: {error}"), file=sys.stderr)
         return 2
-    except (ProjectError, TranscriptError) as error:
+    except ProjectError as error:
+        print(f"margin: {_printable(str(error))}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # a file that cannot be imported; its module is loaded only to import
+        from tui.formats.transcripts import TranscriptError
+
+        if not isinstance(error, TranscriptError):
+            raise
         print(f"margin: {_printable(str(error))}", file=sys.stderr)
         return 1
     except StorageError as error:

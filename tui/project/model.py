@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The width, in characters, a transcript's lines are wrapped to unless the import says otherwise.
+DEFAULT_WIDTH = 72
+
 #: Note kinds, in the order IPA teaches them.
 NOTE_KINDS: tuple[str, ...] = ("descriptive", "linguistic", "conceptual")
 
@@ -87,7 +90,7 @@ class Transcript:
     text: str
     source: str = ""
     line_count: int = 0
-    width: int = 72
+    width: int = DEFAULT_WIDTH
     imported_at: str = ""
 
 

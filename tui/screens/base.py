@@ -101,7 +101,7 @@ class MarginScreen(Screen[ScreenResultType]):
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        if self._stale:
+        if self._stale and self.app.screen is self:  # not while another is pushed over it at once
             self._stale = False
             self.reload()
 

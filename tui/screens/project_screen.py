@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,15 +11,18 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from tui.formats.exchange import is_refi
-from tui.formats.importer import check_width, store_parsed
-from tui.formats.transcripts import DEFAULT_WIDTH, ParsedTranscript, TranscriptError, read_transcript
 from tui.messages import ImportDone, ImportFailed, ImportProgress
 from tui.project import Project, ProjectError
+from tui.project.model import DEFAULT_WIDTH
 from tui.screens.base import MarginScreen
 from tui.screens.prompt import PromptScreen, complete_path
 from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible, visible_lines
+
+if TYPE_CHECKING:
+    from tui.formats.transcripts import ParsedTranscript
+
+# The readers of files (transcripts, REFI-QDA) are imported when a file is imported, not at start-up.
 
 
 class TranscriptTable(DataTable, inherit_bindings=False):
@@ -84,7 +88,10 @@ class ProjectScreen(MarginScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_table()
+        if self.app.screen is self:
+            self.refresh_table()
+        else:  # opened under the workspace (margin open --transcript, or back where one stopped)
+            self._stale = True  # read when it is first shown, not before the workspace's first frame
         table = self.query_one(DataTable)
         table.focus()
 
@@ -188,6 +195,8 @@ class ProjectScreen(MarginScreen[None]):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
+            from tui.formats.exchange import is_refi
+
             path = Path(value).expanduser()
             if is_refi(path):  # a REFI-QDA project or codebook: into this project, matched by GUID
                 from tui.screens.refi_import import RefiImportScreen
@@ -217,6 +226,9 @@ class ProjectScreen(MarginScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def _import(self, path: Path, pseudonym: str | None) -> None:
         """Read and parse the file off the UI thread; store it (one transaction) back on it."""
+        from tui.formats.importer import check_width
+        from tui.formats.transcripts import TranscriptError, read_transcript
+
         self.post_message(ImportProgress(0, 1, path.name))
         try:
             parsed = read_transcript(path, width=check_width(DEFAULT_WIDTH))
@@ -226,6 +238,9 @@ class ProjectScreen(MarginScreen[None]):
         self.app.call_from_thread(self._store, parsed, path, pseudonym)
 
     def _store(self, parsed: ParsedTranscript, path: Path, pseudonym: str | None) -> None:
+        from tui.formats.importer import store_parsed
+        from tui.formats.transcripts import TranscriptError
+
         try:
             transcript = store_parsed(self.project, parsed, path=path, participant=pseudonym, width=DEFAULT_WIDTH,
                                       title=None)

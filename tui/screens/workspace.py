@@ -7,7 +7,8 @@ screen shows the change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,11 +24,13 @@ from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.note_editor import NoteEditor
 from tui.screens.prompt import PromptScreen
-from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
 from tui.widgets.fields import Input
 from tui.widgets.transcript_view import MarginEntry, TranscriptView
+
+if TYPE_CHECKING:
+    from tui.screens.theme_picker import PickResult
 
 T = TypeVar("T")
 
@@ -236,11 +239,11 @@ class WorkspaceScreen(MarginScreen[None]):
         self._themes = {t.id: t for t in project.themes()}
         self._paths = project.theme_paths()
         self._participants = {p.id: p.pseudonym for p in project.participants()}
-        codings = project.codings(self.transcript.id)
+        spans = project.coding_spans(self.transcript.id)
         notes = project.notes(self.transcript.id)
         coded: dict[int, int] = {}
-        for coding in codings:
-            for number in range(coding.first_line, coding.last_line + 1):
+        for first, last, _ in spans:
+            for number in range(first, last + 1):
                 coded[number] = coded.get(number, 0) + 1
         noted = {n for note in notes for n in range(note.first_line, note.last_line + 1)}
         self.view.set_annotations(
@@ -248,16 +251,24 @@ class WorkspaceScreen(MarginScreen[None]):
             noted,
             notes=[MarginEntry(n.first_line, n.last_line, f"{NOTE_LETTERS[n.kind]}: {n.body}") for n in notes],
             statements=[
-                MarginEntry(c.first_line, c.last_line, self._themes[c.theme_id].name)
-                for c in codings if c.theme_id in self._themes
+                MarginEntry(first, last, self._themes[theme].name) for first, last, theme in spans if theme in self._themes
             ],
         )
         self._coded_count = len(coded)
         self._usable_themes = project.usable_themes(self.transcript.id)  # the domain's one rule
         usable = {t.id for t in self._usable_themes}
         self._recent_themes = [t for t in project.recent_themes() if t.id in usable][:9]
-        ThemePicker.prepare_soon(self._usable_themes, self._paths)  # the next `t` opens at once
+        # After the first frame has reached the terminal: loading the picker holds the interpreter.
+        self.set_timer(0.2, partial(self._prepare_picker, self._usable_themes, self._paths))
         self._refresh_pane()
+
+    @staticmethod
+    def _prepare_picker(themes: list[Theme], paths: dict[int, str]) -> None:
+        """Build the theme picker's index in the background once the screen is drawn: the next
+        `t` opens at once (the picker, and its fuzzy matcher, are loaded here, not at start-up)."""
+        from tui.screens.theme_picker import ThemePicker
+
+        ThemePicker.prepare_soon(themes, paths)
 
     def _refresh_pane(self) -> None:
         view = self.view
@@ -333,6 +344,8 @@ class WorkspaceScreen(MarginScreen[None]):
 
     def action_tag(self) -> None:
         """Open the theme picker for the selection."""
+        from tui.screens.theme_picker import ThemePicker
+
         selection = self.view.selection
         if selection is None:
             return
@@ -380,6 +393,8 @@ class WorkspaceScreen(MarginScreen[None]):
         if number > len(recent):
             self.say(f"no recent theme {number} yet")
             return
+        from tui.screens.theme_picker import PickResult
+
         self._apply_pick(PickResult(theme_id=recent[number - 1].id, new_name=None), *selection)
 
     def action_untag(self) -> None:

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 from tui.formats.transcripts.speakers import _FIRST_NON_SPACE, Paragraph
 from tui.project import Line
-
-DEFAULT_WIDTH = 72
+from tui.project.model import DEFAULT_WIDTH
 #: Matched at a line's start with endpos one past the widest line: ends at the last word that fits.
 _FITS = re.compile(r".*\S(?=\s)", re.DOTALL)
 
