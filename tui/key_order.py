@@ -126,9 +126,9 @@ class KeyOrder(App[None]):
     def _handled_by_widget(self, event: events.Key | events.Paste) -> None:
         """Run in the widget's own loop, after it handled `event`: settled, unless it went on up."""
         if event._stop_propagation or not event.bubble:
-            self.call_later(self._settle_and_flush, event)
+            self.call_later(self._settle_and_hand_on, event)
 
-    async def _settle_and_flush(self, event: events.Key | events.Paste) -> None:
+    async def _settle_and_hand_on(self, event: events.Key | events.Paste) -> None:
         self._settled(event)
         await self._hand_on()
 

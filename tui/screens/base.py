@@ -45,7 +45,7 @@ class MarginScreen(Screen[ScreenResultType]):
 
     def on_key(self, event: events.Key) -> None:
         # Mark keys meant for this screen: if a dialog opens before the app reaches them, the app
-        # hands them to the dialog (MarginApp.on_event) instead of dropping them.
+        # hands them to the dialog (tui.key_order) instead of dropping them.
         event.margin_screen = self  # type: ignore[attr-defined]
 
     def on_paste(self, event: events.Paste) -> None:
