@@ -117,7 +117,7 @@ class ThemePicker(Dialog["PickResult | None"]):
         """Offer `themes`; `paths` maps theme ids to "Parent/Child" paths, `participants` ids to pseudonyms."""
         super().__init__()
         self._themes = themes
-        self._index = self.prepare(themes, paths)
+        self._index: ThemeIndex | None = None  # taken at the first letter typed, not to open the list
         self._paths = paths
         self._participants = participants
         self._title = title
@@ -175,6 +175,8 @@ class ThemePicker(Dialog["PickResult | None"]):
         """Fill the list with the themes matching `typed`, and the "+ new" entry when it applies."""
         wanted = " ".join(typed.split())
         if wanted:
+            if self._index is None:  # waits for the background build of a large codebook, if still going
+                self._index = self.prepare(self._themes, self._paths)
             found = self._index.rank(typed, MAX_OPTIONS + 1)
         else:  # every theme, in the order given
             found = [Match(theme, 0.0, False) for theme in self._themes[: MAX_OPTIONS + 1]]

@@ -14,8 +14,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from tui.formats.refi.write import xml_text
 from tui.formats.reports.snapshot import Quote, Snapshot
@@ -69,23 +71,41 @@ class _Doc:
         # Style ids looked up once: python-docx looks a style up by name on every paragraph, slowly.
         names = ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote", "List Bullet", "Table Grid")
         self.ids = {name: self.doc.styles[name].style_id for name in names}
+        self._end = self.doc.element.body.sectPr
+
+    def _add(self, element) -> None:
+        """Put a paragraph or table at the end of the body, before its section properties.
+        (python-docx's own add_paragraph looks for them from the start of the body each time,
+        which grows with the document: a report of every transcript took quadratic time.)"""
+        if self._end is not None:
+            self._end.addprevious(element)
+        else:
+            self.doc.element.body.append(element)
 
     def _paragraph(self, style: str | None):
-        paragraph = self.doc.add_paragraph()
+        p = OxmlElement("w:p")
+        self._add(p)
+        paragraph = Paragraph(p, self.doc._body)
         if style is not None:
             paragraph._p.get_or_add_pPr().style = self.ids[style]
         return paragraph
 
     def heading(self, text: str, level: int) -> None:
-        self._paragraph("Title" if level == 0 else f"Heading {level}").add_run(_plain(text))
+        self.para(text, "Title" if level == 0 else f"Heading {level}")
 
     def para(self, text: str, style: str | None = None) -> None:
-        paragraph = self._paragraph(style)
-        lines = _plain(text).split("\n")
-        run = paragraph.add_run(lines[0])
-        for line in lines[1:]:
-            run.add_break()
-            run = paragraph.add_run(line)
+        """A paragraph of `text`, a line break for each newline; its runs are built as elements
+        (python-docx's add_run walks the text a character at a time)."""
+        p = self._paragraph(style)._p
+        for number, line in enumerate(_plain(text).split("\n")):
+            run = OxmlElement("w:r")
+            if number:
+                run.append(OxmlElement("w:br"))
+            shown = OxmlElement("w:t")
+            shown.text = line
+            shown.set(qn("xml:space"), "preserve")
+            run.append(shown)
+            p.append(run)
 
     def bullet(self, text: str) -> None:
         self.para(text, "List Bullet")
@@ -96,8 +116,8 @@ class _Doc:
     def table(self, header: list[str], rows: list[list[str]], shares: list[int]) -> None:
         total = sum(shares)
         widths = [_PAGE_WIDTH * s // total for s in shares]
-        self.doc.element.body._insert_tbl(parse_xml(_table_xml(header, rows, widths, self.ids["Table Grid"])))
-        self.doc.add_paragraph()  # Word joins tables that touch
+        self._add(parse_xml(_table_xml(header, rows, widths, self.ids["Table Grid"])))
+        self._paragraph(None)  # Word joins tables that touch
 
 
 def _made_at(stamp: str) -> datetime:
