@@ -89,11 +89,14 @@ class MarginApp(KeyOrder):
         self.set_interval(1.0, self._watch_file)
         # The check of every page waits until the first frame is drawn: it then has the CPU alone.
         self.call_after_refresh(self.project.start_page_check)
-        self.push_screen(ProjectScreen(self.project))
-        if self._start_transcript is not None:
-            self.push_screen(WorkspaceScreen.resumed(self.project, self._start_transcript))
-        elif not self._ask_coder:
-            self._resume()
+        # Straight into a transcript, the project screen is made only when the coder goes back to
+        # it (WorkspaceScreen.action_back): it is not composed and read before the first frame.
+        start = self._start_transcript if self._start_transcript is not None else (
+            None if self._ask_coder else self._resume_target())
+        if start is not None:
+            self.push_screen(WorkspaceScreen.resumed(self.project, start))
+        else:
+            self.push_screen(ProjectScreen(self.project))
         if self._ask_coder:
             self.push_screen(
                 PromptScreen("Who is coding? (kept on every coding and note)",
@@ -101,16 +104,21 @@ class MarginApp(KeyOrder):
                 self._set_coder,
             )
 
-    def _resume(self) -> None:
-        """Open the transcript where this coder stopped last time, at the same line and layout."""
+    def _resume_target(self) -> int | None:
+        """The transcript where this coder stopped last time, if it is still in the project."""
         try:
             session = self.project.last_session()
             known = session is not None and session.transcript_id is not None and any(
                 t.id == session.transcript_id for t in self.project.transcripts())
         except ProjectError:
-            return
-        if known and not isinstance(self.screen, WorkspaceScreen):
-            self.push_screen(WorkspaceScreen.resumed(self.project, session.transcript_id))
+            return None
+        return session.transcript_id if known else None
+
+    def _resume(self) -> None:
+        """Open the transcript where this coder stopped last time, at the same line and layout."""
+        target = self._resume_target()
+        if target is not None and not isinstance(self.screen, WorkspaceScreen):
+            self.push_screen(WorkspaceScreen.resumed(self.project, target))
 
     def session_summary(self) -> str:
         """What this session did: codings, notes and memos made, and in how long."""

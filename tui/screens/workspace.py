@@ -697,7 +697,12 @@ class WorkspaceScreen(MarginScreen[None]):
     def action_back(self) -> None:
         """Back to the project (this place is kept: `margin open` comes back to it)."""
         self.remember_place()
-        self.dismiss(None)
+        from tui.screens.project_screen import ProjectScreen  # it imports this module
+
+        if any(isinstance(screen, ProjectScreen) for screen in self.app.screen_stack):
+            self.dismiss(None)
+        else:  # opened straight into this transcript: the project screen takes its place
+            self.app.switch_screen(ProjectScreen(self.project))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed into the search field are text; the base refuses keys queued behind a dialog.
