@@ -90,8 +90,8 @@ class ProjectScreen(MarginScreen[None]):
     def on_mount(self) -> None:
         if self.app.screen is self:
             self.refresh_table()
-        else:  # opened under the workspace (margin open --transcript, or back where one stopped)
-            self._stale = True  # read when it is first shown, not before the workspace's first frame
+        else:  # opened under the coder question: read once it is answered and this is shown
+            self._stale = True
         table = self.query_one(DataTable)
         table.focus()
 
@@ -100,6 +100,7 @@ class ProjectScreen(MarginScreen[None]):
 
     def refresh_table(self) -> None:
         """Re-read participants, transcripts, progress and who worked on each last."""
+        self._stale = False  # read now: not again when shown
         project = self.project
         participants = project.participants()
         names = {p.id: p.pseudonym for p in participants}

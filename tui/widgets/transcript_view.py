@@ -34,7 +34,6 @@ from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -213,18 +212,10 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     """
 
-    class CursorMoved(Message):
-        """The cursor or the selection changed."""
-
-        def __init__(self, view: TranscriptView) -> None:
-            super().__init__()
-            self.view = view
-            """The view whose cursor moved."""
-
     def __init__(self, *, id: str | None = None, on_cursor_moved: Callable[[], None] | None = None) -> None:
         """`on_cursor_moved` is called whenever the cursor or the selection changes, at once: what
         it redraws (the coding pane, the status line) is then drawn in the same frame as the
-        cursor. Without it the view posts CursorMoved, which arrives a frame later."""
+        cursor (a message would arrive a frame later)."""
         super().__init__(id=id)
         self._on_cursor_moved = on_cursor_moved
         self._lines: LineSource = ListLines()
@@ -345,8 +336,6 @@ class TranscriptView(ScrollView, can_focus=True):
     def _cursor_changed(self) -> None:
         if self._on_cursor_moved is not None:
             self._on_cursor_moved()
-        else:
-            self.post_message(self.CursorMoved(self))
 
     def go_to_number(self, number: int) -> None:
         """Put the cursor on the line with this number."""
