@@ -14,6 +14,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.project_screen import ProjectScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.workspace import WorkspaceScreen
+from tui.widgets.coding_pane import CodingPane
 from tui.widgets.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
@@ -54,6 +55,21 @@ async def test_margin_open_returns_to_the_transcript_line_and_layout(study: Stud
         await pilot.press("q")  # the project screen is under it
         await settle(pilot)
         assert isinstance(app.screen, ProjectScreen)
+
+
+async def test_the_coding_pane_shows_the_line_margin_open_returns_to(study: Study) -> None:
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjjjjj")  # line 10, which has a coding
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+    app = MarginApp(study.reopen())
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert cursor(app) == 10
+        pane = app.screen.query_one(CodingPane).text
+        assert pane.startswith("line 10"), pane  # the pane says the line the cursor came back to
 
 
 async def test_each_coder_has_a_place_of_their_own(study: Study) -> None:

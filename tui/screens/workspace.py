@@ -163,7 +163,7 @@ class WorkspaceScreen(MarginScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="workspace-status")
         with Horizontal(id="workspace-body"):
-            yield TranscriptView(id="transcript", on_cursor_moved=self._cursor_moved)
+            yield TranscriptView(id="transcript", on_cursor_moved=self._refresh_pane)
             yield CodingPane(id="coding-pane")
         yield SearchField(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
         yield Footer()
@@ -330,10 +330,6 @@ class WorkspaceScreen(MarginScreen[None]):
     _coded_count = 0
     _recent_themes: list[Theme] = []
     _usable_themes: list[Theme] = []
-
-    def _cursor_moved(self) -> None:
-        if self.is_mounted:
-            self._refresh_pane()
 
     def show_message(self, message: str) -> None:
         """Messages go in the status line, before the transcript's place."""
