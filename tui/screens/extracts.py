@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.project import LEVEL_LABELS
 from tui.project import analysis
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.choice import ChoiceScreen
 from tui.text import visible, visible_lines
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.row_list import LazyRows, RowList
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ExtractsScreen(AnalysisScreen):
         yield RowList(id="extracts-list")
         with VerticalScroll(id="extracts-detail-box", can_focus=False):
             yield Static(id="extracts-detail")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def rows(self) -> RowList:

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.project import LEVEL_LABELS, analysis
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.prompt import PromptScreen
 from tui.text import visible, visible_lines
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.project import Project
@@ -85,7 +86,7 @@ class GetTableScreen(AnalysisScreen):
         yield DataTable(id="get-grid", cursor_type="cell", zebra_stripes=True)
         with VerticalScroll(id="get-detail-box", can_focus=False):
             yield Static(id="get-detail")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def grid(self) -> DataTable:

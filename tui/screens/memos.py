@@ -13,18 +13,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.project import Memo, ProjectError
 from tui.project.model import STAGES
 from tui.screens.analysis_base import AnalysisScreen
-from tui.screens.choice import ChoiceScreen
 from tui.screens.base import keep_draft
+from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.memo_editor import MemoEditor, pack_draft, unpack_draft
 from tui.text import visible, visible_lines
-from tui.widgets.row_list import LazyRows, RowList
 from tui.widgets.fields import Input
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.row_list import LazyRows, RowList
 
 if TYPE_CHECKING:
     from tui.project import Project
@@ -105,7 +106,7 @@ class MemosScreen(AnalysisScreen):
         with VerticalScroll(id="memos-detail-box", can_focus=False):
             yield Static(id="memos-detail")
         yield Input(placeholder="search memos; enter to browse, escape to clear", id="memos-search")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def rows(self) -> RowList:

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.messages import ImportDone, ImportFailed, ImportProgress
 from tui.project import Project, ProjectError
@@ -18,6 +18,7 @@ from tui.screens.base import MarginScreen
 from tui.screens.prompt import PromptScreen, complete_path
 from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible, visible_lines
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.formats.transcripts import ParsedTranscript
@@ -85,7 +86,7 @@ class ProjectScreen(MarginScreen[None]):
         yield Static(id="project-heading")
         yield TranscriptTable(id="project-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="project-participants")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.app.screen is self:

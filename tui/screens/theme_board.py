@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.project import LEVEL_LABELS, Theme
 from tui.project import analysis
@@ -25,8 +25,9 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.theme_picker import PickResult, ThemePicker
 from tui.text import visible
-from tui.widgets.row_list import LazyRows, RowList
 from tui.widgets.fields import Input
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.row_list import LazyRows, RowList
 
 if TYPE_CHECKING:
     from tui.project import Project
@@ -124,7 +125,7 @@ class ThemeBoardScreen(AnalysisScreen):
         yield RowList(id="board-list")
         yield Static(id="board-detail")
         yield Input(placeholder="filter themes; enter to browse, escape to clear", id="board-filter")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def rows(self) -> RowList:

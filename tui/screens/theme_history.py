@@ -12,12 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.project import LEVEL_LABELS
 from tui.project import analysis
 from tui.screens.analysis_base import AnalysisScreen
 from tui.text import visible, visible_lines
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.row_list import LazyRows, RowList
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class ThemeHistoryScreen(AnalysisScreen):
         yield Static(id="analysis-status")
         yield RowList(id="history-list")
         yield Static(id="history-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
