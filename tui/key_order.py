@@ -28,16 +28,26 @@ holds the others up; nor does a screen that never focuses anything.
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.command import CommandPalette
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 #: How long a key on its way, or a dialog without a focused field, may hold up the next keys.
 _PATIENCE = 0.5
+
+
+def _is_field(widget: object) -> bool:
+    """Whether `widget` takes typed text: an Input or a TextArea. (Textual's TextArea module is
+    loaded only once an editor opens: until then no widget can be one.)"""
+    if isinstance(widget, Input):
+        return True
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
 
 
 class KeyOrder(App[None]):
@@ -95,14 +105,14 @@ class KeyOrder(App[None]):
     async def _deliver(self, event: events.Key | events.Paste) -> None:
         """Give one key to where Textual would, and note it as on its way until it is handled."""
         focused = self.focused
-        if isinstance(focused, (Input, TextArea)) and (
+        if _is_field(focused) and (
             isinstance(event, events.Paste) or (event.is_printable and event.key not in focused._bindings.key_to_bindings)
         ):
             # Typed text for a field: the field inserts it in order and it changes nothing else,
             # so the next key need not wait for it (a paste of keys stays as fast as typing).
             await super().on_event(event)
             return
-        if isinstance(event, events.Key) and not isinstance(focused, (Input, TextArea)):
+        if isinstance(event, events.Key) and not _is_field(focused):
             target = focused or self.screen
             own_key = hasattr(target, f"key_{event.key}")  # a widget's key_ method goes first, as in Textual
             unmaximize = event.key == "escape" and self.screen.maximized is not None

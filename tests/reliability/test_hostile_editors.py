@@ -22,7 +22,8 @@ from tui.screens.memo_editor import MemoEditor
 from tui.screens.note_editor import NoteEditor
 from tui.screens.prompt import PromptScreen
 from tui.text import visible
-from tui.widgets.fields import Input, TextArea, area_text
+from tui.widgets.fields import Input, area_text
+from tui.widgets.text_area import TextArea
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pilot"))
 from modal_harness import SIZE, ModalHost, screen_text  # noqa: E402

@@ -17,7 +17,8 @@ from tui.screens.base import keep_draft
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
-from tui.widgets.fields import Input, TextArea, area_text
+from tui.widgets.fields import Input, area_text
+from tui.widgets.text_area import TextArea
 
 __all__ = ["MemoEditor", "NO_STAGE", "pack_draft", "unpack_draft"]
 

@@ -18,7 +18,8 @@ from tui.screens.base import keep_draft
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dialog import Dialog
 from tui.text import visible
-from tui.widgets.fields import TextArea, area_text
+from tui.widgets.fields import area_text
+from tui.widgets.text_area import TextArea
 
 __all__ = ["EMPTY_MESSAGE", "NoteEditor"]
 

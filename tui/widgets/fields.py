@@ -9,7 +9,9 @@ one write leave `abc`. These subclasses run the field's own binding for a key as
 field receives it, in the same place as the printable keys, so every key takes effect in the
 order typed. Priority bindings (the app's and the dialogs') are untouched: the app runs those
 before a key reaches the field at all. When Textual fixes the issue, delete this module and
-import Input and TextArea from `textual.widgets` again (keeping the rule below).
+import Input and TextArea from `textual.widgets` again (keeping the rule below). The TextArea is
+in `tui.widgets.text_area`: Textual's TextArea takes a tenth of margin's start-up to import, and
+only the note and memo editors need it.
 
 Control characters: whatever enters a field, typed, pasted, or pre-filled from the project (a
 note body, a memo, a theme name), comes in through `tui.text.visible`: ESC, the C1 controls, DEL,
@@ -23,17 +25,20 @@ holds one line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.widgets import Input as _TextualInput
-from textual.widgets import TextArea as _TextualTextArea
-from textual.widgets.text_area import Edit
 
 from tui.text import visible, visible_lines
 
-__all__ = ["Input", "TextArea"]
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+__all__ = ["Input", "area_text", "run_own_binding"]
 
 
-async def _run_own_binding(field: _TextualInput | _TextualTextArea, event: events.Key) -> None:
+async def run_own_binding(field: Widget, event: events.Key) -> None:
     """Run `field`'s own (non-priority) binding for `event` now, and stop the key going further."""
     if event.is_printable:
         return  # the field's own `_on_key` inserts it, in order already
@@ -61,21 +66,4 @@ class Input(_TextualInput):
         return visible(value)
 
     async def _on_key(self, event: events.Key) -> None:
-        await _run_own_binding(self, event)
-
-
-class TextArea(_TextualTextArea):
-    """Textual's TextArea, with backspace, arrows, home/end and the other edit keys applied in order,
-    and control characters in its text shown (and held) as visible symbols."""
-
-    def _set_document(self, text: str, language: str | None) -> None:
-        # The text it is built with and every `load_text` / `text =` (a pre-filled note).
-        super()._set_document(area_text(text), language)
-
-    def edit(self, edit: Edit) -> object:
-        # Every change (typing, paste, insert, replace, undo's inverse is built from the document).
-        edit.text = area_text(edit.text)
-        return super().edit(edit)
-
-    async def _on_key(self, event: events.Key) -> None:
-        await _run_own_binding(self, event)
+        await run_own_binding(self, event)
