@@ -26,7 +26,6 @@ from tui.project import Project, ProjectBusy, ProjectError
 from tui.project.db import now
 from tui.project.recovery import FileWatch
 from tui.screens.help import HelpScreen
-from tui.screens.project_screen import ProjectScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.workspace import WorkspaceScreen
 from tui.text import visible
@@ -89,20 +88,29 @@ class MarginApp(KeyOrder):
         self.set_interval(1.0, self._watch_file)
         # The check of every page waits until the first frame is drawn: it then has the CPU alone.
         self.call_after_refresh(self.project.start_page_check)
-        # Straight into a transcript, the project screen is made only when the coder goes back to
-        # it (WorkspaceScreen.action_back): it is not composed and read before the first frame.
-        start = self._start_transcript if self._start_transcript is not None else (
-            None if self._ask_coder else self._resume_target())
-        if start is not None:
-            self.push_screen(WorkspaceScreen.resumed(self.project, start))
-        else:
-            self.push_screen(ProjectScreen(self.project))
         if self._ask_coder:
             self.push_screen(
                 PromptScreen("Who is coding? (kept on every coding and note)",
                              placeholder="your name or initials", value=self.project.coder or ""),
                 self._set_coder,
             )
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: the transcript asked for, or where this coder stopped, else the project.
+
+        As Textual's first screen it is laid out and drawn once, when the app runs. Pushed from
+        `on_mount` it was drawn once more while Textual still held output back, into a frame thrown
+        away: about a fifth of start-up. Straight into a transcript, the project screen is made
+        only when the coder goes back to it (`WorkspaceScreen.action_back`), so it is not composed
+        and read before the first frame.
+        """
+        start = self._start_transcript if self._start_transcript is not None else (
+            None if self._ask_coder else self._resume_target())
+        if start is not None:
+            return WorkspaceScreen.resumed(self.project, start)
+        from tui.screens.project_screen import ProjectScreen  # not needed straight into a transcript
+
+        return ProjectScreen(self.project)
 
     def _resume_target(self) -> int | None:
         """The transcript where this coder stopped last time, if it is still in the project."""
@@ -208,6 +216,8 @@ class MarginApp(KeyOrder):
         except (ProjectError, OSError) as error:
             self.notify(Content(visible(f"coder not saved: {error}")), severity="warning")
         self.notify(Content(visible(f"coding as {name}")))
+        from tui.screens.project_screen import ProjectScreen  # loaded once there is one
+
         for screen in self.screen_stack:  # the project screen's heading names the coder
             if isinstance(screen, ProjectScreen):
                 screen.refresh_table()

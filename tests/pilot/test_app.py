@@ -68,18 +68,19 @@ async def test_with_a_transcript_it_opens_the_workspace_over_the_project(study: 
     async with app.run_test(size=size) as pilot:
         await start(pilot)
         assert isinstance(app.screen, WorkspaceScreen)
-        # The project screen is made when it is first needed, not before the workspace is drawn.
-        assert [type(s) for s in app.screen_stack[1:]] == [WorkspaceScreen]
+        # The workspace is the first screen (drawn once), and the project screen is made when it is
+        # first needed, not before the workspace is drawn.
+        assert [type(s) for s in app.screen_stack] == [WorkspaceScreen]
         assert "P07 · Interview 7" in screen_text(app)
         assert "coder: VR" in status(app)
         assert app.screen.has_class("-narrow") == (size == NARROW)
         await pilot.press("q")  # back: the project screen, listing the transcript
         await pilot.pause()
-        assert [type(s) for s in app.screen_stack[1:]] == [ProjectScreen]
+        assert [type(s) for s in app.screen_stack] == [WorkspaceScreen, ProjectScreen]
         assert "Interview 7" in screen_text(app)
         await pilot.press("enter")  # and into the workspace again, over it
         await pilot.pause()
-        assert [type(s) for s in app.screen_stack[1:]] == [ProjectScreen, WorkspaceScreen]
+        assert [type(s) for s in app.screen_stack] == [WorkspaceScreen, ProjectScreen, WorkspaceScreen]
 
 
 async def test_the_coder_prompt_sets_who_codes_and_remembers_it(study: Study, keyboard: Keyboard, config_home: Path) -> None:

@@ -128,7 +128,7 @@ async def test_enter_opens_the_highlighted_transcript_and_q_comes_back(demo: Pro
         assert isinstance(screen, WorkspaceScreen)
         assert screen.transcript.id == transcripts[2].id
         assert transcripts[2].title in screen_text(app)
-        assert len(app.screen_stack) == 3  # one workspace, not two
+        assert len(app.screen_stack) == 2  # the project screen and one workspace, not two
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)

@@ -115,6 +115,27 @@ async def test_a_place_on_a_transcript_is_kept_when_it_is_opened_from_the_projec
         assert cursor(app) == 20
 
 
+async def test_the_first_workspace_left_beneath_the_project_no_longer_keeps_the_place(study: Study) -> None:
+    # Resumed straight into the transcript, the workspace is the app's first screen: back on the
+    # project it stays beneath. The place the coder then reaches in a workspace opened from the
+    # project is the one kept when margin closes, not the first workspace's.
+    study.project.save_session(study.transcript_id, 20, "coding")
+    app = MarginApp(study.project)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"jjjjj")
+        await settle(pilot)
+        assert cursor(app) == 25
+        await pilot.press("q")
+        await settle(pilot)
+        app.keep_drafts()  # what quitting and a hang-up do
+    assert study.project.last_session().line == 25
+
+
 async def test_the_session_summary_is_one_key_away_and_printed_on_quitting(study: Study, keyboard: Keyboard) -> None:
     app = MarginApp(study.project, transcript_id=study.transcript_id)
     async with app.run_test(size=WIDE) as pilot:

@@ -166,12 +166,15 @@ class CodingsMixin:
         return [_coding(r) for r in rows]
 
     def coding_spans(self, transcript_id: int) -> list[tuple[int, int, int]]:
-        """(first line, last line, theme id) of each coding of a transcript, in reading order: what
-        the transcript view marks, without building a Coding for each of thousands."""
-        return self.conn.execute(
-            "SELECT first_line, last_line, theme_id FROM codings WHERE transcript_id = ? "
-            "ORDER BY first_line, last_line, id", (transcript_id,),
+        """(first line, last line, theme id) of each coding of a transcript, in reading order (ties
+        by theme): what the transcript view marks, without building a Coding for each of thousands.
+        Read from the index `codings_once` alone and sorted here, which is faster than SQLite's
+        ordering through the table."""
+        spans = self.conn.execute(
+            "SELECT first_line, last_line, theme_id FROM codings WHERE transcript_id = ?", (transcript_id,),
         ).fetchall()
+        spans.sort()
+        return spans
 
     def codings_at(self, transcript_id: int, line: int) -> list[Coding]:
         """The codings that cover one line."""

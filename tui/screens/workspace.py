@@ -6,8 +6,10 @@ screen shows the change.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
@@ -15,18 +17,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.project import LEVEL_LABELS, NOTE_LETTERS, Coding, Event, Project, ProjectError, Theme, span_text
 from tui.project.transcript_lines import TranscriptLines
 from tui.screens.base import MarginScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.note_editor import NoteEditor
 from tui.screens.prompt import PromptScreen
 from tui.text import visible
 from tui.widgets.coding_pane import CodingPane, PaneState
 from tui.widgets.fields import Input
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.transcript_view import MarginEntry, TranscriptView
 
 if TYPE_CHECKING:
@@ -119,6 +121,7 @@ class WorkspaceScreen(MarginScreen[None]):
         self.project = project
         self.transcript = project.transcript(transcript_id, text=False)  # lines are read a page at a time
         self._start = (line, layout)
+        self._retired = False  # left beneath the project screen (action_back)
         self._themes: dict[int, Theme] = {}
         self._paths: dict[int, str] = {}
         self._participants: dict[int, str] = {}
@@ -146,7 +149,7 @@ class WorkspaceScreen(MarginScreen[None]):
 
     def remember_place(self) -> None:
         """Keep where the coder is in the project, so that `margin open` comes back here."""
-        if not self.is_mounted:
+        if not self.is_mounted or self._retired:
             return
         transcript_id, line, layout = self.place
         try:
@@ -166,7 +169,7 @@ class WorkspaceScreen(MarginScreen[None]):
             yield TranscriptView(id="transcript", on_cursor_moved=self._refresh_pane)
             yield CodingPane(id="coding-pane")
         yield SearchField(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> TranscriptView:
@@ -241,18 +244,14 @@ class WorkspaceScreen(MarginScreen[None]):
         self._participants = {p.id: p.pseudonym for p in project.participants()}
         spans = project.coding_spans(self.transcript.id)
         notes = project.notes(self.transcript.id)
-        coded: dict[int, int] = {}
-        for first, last, _ in spans:
-            for number in range(first, last + 1):
-                coded[number] = coded.get(number, 0) + 1
+        coded = Counter(chain.from_iterable(range(first, last + 1) for first, last, _ in spans))
         noted = {n for note in notes for n in range(note.first_line, note.last_line + 1)}
+        themes = self._themes
         self.view.set_annotations(
             coded,
             noted,
             notes=[MarginEntry(n.first_line, n.last_line, f"{NOTE_LETTERS[n.kind]}: {n.body}") for n in notes],
-            statements=[
-                MarginEntry(first, last, self._themes[theme].name) for first, last, theme in spans if theme in self._themes
-            ],
+            statements=lambda: [MarginEntry(first, last, themes[theme].name) for first, last, theme in spans if theme in themes],
         )
         self._coded_count = len(coded)
         self._usable_themes = project.usable_themes(self.transcript.id)  # the domain's one rule
@@ -449,6 +448,8 @@ class WorkspaceScreen(MarginScreen[None]):
             elif draft is not None:
                 self._forget_draft(draft.id)
 
+        from tui.screens.note_editor import NoteEditor  # loads Textual's TextArea: not at start-up
+
         if draft is not None:
             kind = draft.ref.rsplit(":", 1)[1]
             editor = NoteEditor(title=f"Note on {span} (kept from {draft.saved_at[:16].replace('T', ' ')})",
@@ -516,6 +517,8 @@ class WorkspaceScreen(MarginScreen[None]):
                     self.say(f"the edited note not saved; its text is kept ({where}): e on it offers it again")
                 elif draft is not None:
                     self._forget_draft(draft.id)
+
+            from tui.screens.note_editor import NoteEditor  # loads Textual's TextArea: not at start-up
 
             kind = draft.ref.rsplit(":", 1)[1] if draft else note.kind
             self.app.push_screen(NoteEditor(
@@ -697,8 +700,12 @@ class WorkspaceScreen(MarginScreen[None]):
 
         if any(isinstance(screen, ProjectScreen) for screen in self.app.screen_stack):
             self.dismiss(None)
-        else:  # opened straight into this transcript: the project screen takes its place
-            self.app.switch_screen(ProjectScreen(self.project))
+        else:
+            # Opened straight into this transcript, this is the app's first screen, which Textual
+            # can neither pop nor switch: the project screen goes over it, and this one, left
+            # beneath for good, no longer speaks for where the coder is.
+            self._retired = True
+            self.app.push_screen(ProjectScreen(self.project))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys typed into the search field are text; the base refuses keys queued behind a dialog.

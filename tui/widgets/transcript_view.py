@@ -235,7 +235,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._left = MarginColumn((), 0)
         self._right = MarginColumn((), 0)
         self._notes: Sequence[MarginEntry] = ()
-        self._statements: Sequence[MarginEntry] = ()
+        self._statements: Sequence[MarginEntry] | Callable[[], Sequence[MarginEntry]] = ()
         self.wrap_width = 72
         """The width the transcript's lines were wrapped to: the margin layout keeps it when it can."""
         # The row map, a block of ROW_BLOCK lines at a time: each block's rows (measured or estimated),
@@ -276,9 +276,11 @@ class TranscriptView(ScrollView, can_focus=True):
         coded: Mapping[int, int],
         noted: set[int],
         notes: Sequence[MarginEntry] = (),
-        statements: Sequence[MarginEntry] = (),
+        statements: Sequence[MarginEntry] | Callable[[], Sequence[MarginEntry]] = (),
     ) -> None:
-        """Set the coding counts and notes by line number, and the margin layout's texts."""
+        """Set the coding counts and notes by line number, and the margin layout's texts (or a
+        function that makes them, called when the margin layout is first drawn: thousands of
+        codings need not be made into entries for a view that does not show them)."""
         self._coded = dict(coded)
         self._noted = set(noted)
         self._notes = notes
@@ -479,6 +481,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._layout_width = width
         left_width, self._text_width, right_width = self._columns(max(width, 1))
         self._left = MarginColumn(self._notes if self.margin_layout else (), left_width)
+        if self.margin_layout and callable(self._statements):
+            self._statements = self._statements()
         self._right = MarginColumn(self._statements if self.margin_layout else (), right_width)
         self._measured = {}
         blocks = (count + ROW_BLOCK - 1) // ROW_BLOCK
