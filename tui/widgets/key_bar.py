@@ -67,7 +67,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._keys: tuple[list[Shown], Shown | None] = ([], None)
-        self._spans: list[tuple[int, int, str]] = []  # (from column, to column, key) as last drawn
+        self._spans: list[tuple[int, int, Shown]] = []  # (from column, to column, key) as last drawn
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -85,7 +85,7 @@ class KeyBar(Widget, can_focus=False):
         keys, palette = self._keys
         width = self.size.width
         parts: list[Content] = []
-        spans: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int, Shown]] = []
         right = Content.assemble(_PALETTE_RULE, self._key_content(palette), " ") if palette else Content("")
         room = width - right.cell_length
         column = 1
@@ -95,14 +95,14 @@ class KeyBar(Widget, can_focus=False):
             if column + piece.cell_length > room:
                 break
             parts.append(piece)
-            spans.append((column, column + piece.cell_length, shown.key))
+            spans.append((column, column + piece.cell_length, shown))
             column += piece.cell_length
             parts.append(Content(_GAP))
             column += len(_GAP)
         if palette:
             parts.append(Content(" " * max(room - column, 1)))
             column = max(room, column + 1)
-            spans.append((column + 1, column + right.cell_length, palette.key))
+            spans.append((column + 1, column + right.cell_length, palette))
             parts.append(right)
         self._spans = spans
         return Content.assemble(*parts)
@@ -115,7 +115,10 @@ class KeyBar(Widget, can_focus=False):
         return piece.stylize("dim") if not shown.enabled else piece
 
     def on_click(self, event: events.Click) -> None:
-        for start, end, key in self._spans:
+        for start, end, shown in self._spans:
             if start <= event.x < end:
-                self.app.simulate_key(key)
+                if shown.enabled:
+                    self.app.simulate_key(shown.key)
+                else:  # as Textual's Footer does for a key the screen refuses now
+                    self.app.bell()
                 return
