@@ -166,7 +166,7 @@ class Terminal:
         self.conf.write_text(TMUX_CONF, encoding="utf-8")
         self.runs: list[Run] = []
         self.main: Run | None = None
-        self.socket_path: Path | None = None
+        self.socket_paths: list[Path] = []
         self._running = False
 
     # ------------------------------------------------------------------ tmux
@@ -210,13 +210,17 @@ class Terminal:
         """
         if self._running:
             self.tmux("kill-server", check=False)
+        if self.socket_paths:
+            # A server that is still shutting down refuses a client on its socket ("server
+            # exited unexpectedly"), so each new session gets a socket of its own.
+            self.socket = f"{self.socket.rsplit('.', 1)[0]}.{len(self.socket_paths)}"
         line, status_file = self._shell_line(command, before)
         self.tmux(
             "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
             "-c", str(self.workdir), *self._env_flags(), line,
         )
         self._running = True
-        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
+        self.socket_paths.append(Path(self.tmux("display-message", "-p", "#{socket_path}").strip()))
         self.main = self._track(f"{self.session}:0", status_file)
         return self.main
 
@@ -342,8 +346,8 @@ class Terminal:
         if self._running:
             self.tmux("kill-server", check=False)
             self._running = False
-        if self.socket_path is not None:  # tmux leaves its socket file behind
-            self.socket_path.unlink(missing_ok=True)
+        for socket_path in self.socket_paths:  # tmux leaves its socket file behind
+            socket_path.unlink(missing_ok=True)
         for run in self.runs:
             if run.pid > 0 and not process_gone(run.pid):
                 try:
