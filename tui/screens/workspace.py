@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -101,14 +101,21 @@ class WorkspaceScreen(MarginScreen[None]):
         layout: vertical;
         #workspace-status { height: 1; background: $panel; color: $foreground; padding: 0 1; }
         #workspace-body { height: 1fr; }
-        TranscriptView { width: 1fr; height: 1fr; border: round $primary 50%; border-title-color: $foreground; }
-        TranscriptView:focus { border: round $primary; }
+        /* The frame draws the transcript's border, so the view's rows need none (its rows are
+           handed to the compositor as they are kept, TranscriptView.render_lines). */
+        #transcript-frame {
+            width: 1fr; height: 1fr; background: $surface;
+            border: round $primary 50%; border-title-color: $foreground;
+        }
+        #transcript-frame:focus-within { border: round $primary; }
+        TranscriptView { height: 1fr; }
         CodingPane { width: 36; height: 1fr; border: round $secondary 50%; }
         #workspace-search { dock: bottom; display: none; }
         &.-narrow #workspace-body { layout: vertical; }
         /* At 80 columns every cell counts: no border, no scrollbar (line numbers say where you are),
            so a line wrapped at 72 on import fits on one row. */
-        &.-narrow TranscriptView { width: 1fr; border: none; scrollbar-size-vertical: 0; scrollbar-gutter: auto; }
+        &.-narrow #transcript-frame { width: 1fr; border: none; }
+        &.-narrow TranscriptView { scrollbar-size-vertical: 0; scrollbar-gutter: auto; }
         &.-narrow CodingPane { width: 1fr; height: 8; border: none; border-top: solid $secondary 50%; }
         &.-no-pane CodingPane { display: none; }
         &.-margin CodingPane { display: none; }
@@ -166,7 +173,8 @@ class WorkspaceScreen(MarginScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="workspace-status")
         with Horizontal(id="workspace-body"):
-            yield TranscriptView(id="transcript", on_cursor_moved=self._refresh_pane)
+            with Vertical(id="transcript-frame"):
+                yield TranscriptView(id="transcript", on_cursor_moved=self._refresh_pane)
             yield CodingPane(id="coding-pane")
         yield SearchField(placeholder="search this transcript; enter to jump, escape to close", id="workspace-search")
         yield KeyBar()
@@ -178,7 +186,7 @@ class WorkspaceScreen(MarginScreen[None]):
 
     def on_mount(self) -> None:
         view = self.view
-        view.border_title = Content(visible(self._title()))
+        self.query_one("#transcript-frame").border_title = Content(visible(self._title()))
         view.set_lines(TranscriptLines(self.project, self.transcript.id), self.transcript.width)
         self.reload()
         view.focus()
@@ -323,9 +331,12 @@ class WorkspaceScreen(MarginScreen[None]):
         if over() > 0:
             del parts["coded"]
         status = joined()
-        self.query_one("#workspace-status", Static).update(Content(visible(status)), layout=False)  # one row, always
+        if status != self._status:  # most cursor moves leave it as it was
+            self._status = status
+            self.query_one("#workspace-status", Static).update(Content(visible(status)), layout=False)  # one row, always
 
     _search_query = ""
+    _status = ""
     _coded_count = 0
     _recent_themes: list[Theme] = []
     _usable_themes: list[Theme] = []
@@ -583,7 +594,7 @@ class WorkspaceScreen(MarginScreen[None]):
             except Exception:
                 return
             self.view.set_lines(TranscriptLines(self.project, transcript_id), self.transcript.width)
-            self.view.border_title = Content(visible(self._title()))
+            self.query_one("#transcript-frame").border_title = Content(visible(self._title()))
             self._set_query()
             self.reload()
         if line is not None:

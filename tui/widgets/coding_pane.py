@@ -26,10 +26,14 @@ class PaneState:
     compact: bool = False
     """Few rows (under the transcript at 80x24): empty sections and the recent themes take one line each."""
 
+    def body(self) -> tuple[object, ...]:
+        """What the pane shows beneath its heading: the same on most cursor moves."""
+        return (self.codings, self.notes, self.themes, self.participants, self.recent, self.compact)
+
 
 def pane_content(state: PaneState) -> Content:
-    """Build the pane's text; every piece of user text enters as plain `Content`."""
-    parts: list[Content] = [Content.styled(state.heading, "bold"), Content("\n")]
+    """Build the pane's text beneath the heading; every piece of user text enters as plain `Content`."""
+    parts: list[Content] = []
     if state.compact and not state.codings and not state.notes:
         parts.append(Content.styled("no themes (t to tag) · no notes (n to write)\n", "$text-muted italic"))
     elif not (state.compact and not state.codings):
@@ -94,22 +98,32 @@ class CodingPane(VerticalScroll, can_focus=False):
     """
 
     def compose(self):  # type: ignore[override]
+        yield Static(Content(""), id="coding-pane-heading")
         yield Static(Content(""), id="coding-pane-body")
 
     _heading = ""
+    _body: tuple[object, ...] | None = None
 
     def show(self, state: PaneState) -> None:
-        """Show the themes and notes of the cursor line."""
-        body = self.query_one("#coding-pane-body", Static)
-        content = pane_content(state)
+        """Show the themes and notes of the cursor line.
+
+        A cursor move mostly changes the heading (the line's number) alone: the body is drawn
+        again only when what it shows differs, and the screen's layout only when a height does.
+        """
         if state.heading != self._heading:  # another line: its themes from the top
             self._heading = state.heading
             self.scroll_home(animate=False, immediate=True)
-        # A cursor move mostly changes a line's number: the screen's layout only when the height does.
-        width = body.content_region.width
-        resized = not width or content.get_height(body.styles, width) != body.content_region.height
-        body.update(content, layout=resized)
+            self._update(self.query_one("#coding-pane-heading", Static), Content.styled(state.heading, "bold"))
+        if state.body() != self._body:
+            self._body = state.body()
+            self._update(self.query_one("#coding-pane-body", Static), pane_content(state))
         self.call_after_refresh(self._show_hint)
+
+    @staticmethod
+    def _update(static: Static, content: Content) -> None:
+        width = static.content_region.width
+        resized = not width or content.get_height(static.styles, width) != static.content_region.height
+        static.update(content, layout=resized)
 
     def scroll_page(self, down: bool = True) -> bool:
         """Scroll by a page less one row; whether there was anything to scroll."""
@@ -136,5 +150,5 @@ class CodingPane(VerticalScroll, can_focus=False):
     @property
     def text(self) -> str:
         """The plain text shown, for tests and screen readers."""
-        body = self.query_one("#coding-pane-body", Static)
-        return str(body.content)
+        heading, body = (self.query_one(f"#coding-pane-{part}", Static) for part in ("heading", "body"))
+        return f"{heading.content}\n{body.content}"

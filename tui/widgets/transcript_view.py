@@ -618,27 +618,46 @@ class TranscriptView(ScrollView, can_focus=True):
     _frame_style: Style | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows in `crop`, as `render_line` makes and keeps them.
+
+        Textual's styles cache (what `Widget.render_lines` passes every row through, for borders,
+        padding, tint and opacity) cost more than the rows themselves on a scroll; without it the
+        line filters' work is kept with each strip too. The workspace frames the view, so it has
+        none of those; a view that has them takes Textual's way.
+        """
         # The view's style is worked out once a frame, not once a row (it walks every ancestor).
         self._frame_style = self.rich_style
+        styles = self.styles
         try:
-            return super().render_lines(crop)
+            if styles.gutter or styles.tint.a or self.opacity != 1 or styles.text_opacity != 1:
+                return super().render_lines(crop)
+            strips = [self.render_line(y) for y in crop.line_range]
         finally:
             self._frame_style = None
+        background = self.background_colors[1]
+        for line_filter in self.get_line_filters():
+            strips = [strip.apply_filter(line_filter, background) for strip in strips]
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     def render_line(self, y: int) -> Strip:
-        """Render the row `y` rows below the top of the pane."""
+        """Render the row `y` rows below the top of the pane (as wide as the view: the last
+        column, under the scrollbar, blank)."""
         _, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        full = self.size.width
         row = scroll_y + y
         base = self._frame_style or self.rich_style
         if not len(self._lines) or row >= self._row_count:
-            return Strip.blank(width, base)
+            return Strip.blank(full, base)
         self._rendering = True
         try:
             index = self._line_at_row(row)
             part = row - self._row_of(index)
             if part >= self._height_of(index):  # past the end, while the scroll view catches up
-                return Strip.blank(width, base)
+                return Strip.blank(full, base)
         finally:
             self._rendering = False
         if self.anchor is None:
@@ -646,10 +665,10 @@ class TranscriptView(ScrollView, can_focus=True):
         else:
             low, high = sorted((self.anchor, self.cursor if self.head is None else self.head))
             selected = low <= index <= high
-        key = (index, part, width, index == self.cursor, selected, base)
+        key = (index, part, width, full, index == self.cursor, selected, base)
         strip = self._strips.get(key)
         if strip is None:
-            strip = Strip(self._row_segments(index, part, width, base)).crop_extend(0, width, base)
+            strip = Strip(self._row_segments(index, part, width, base)).crop_extend(0, full, base)
             self._strips[key] = strip
         return strip
 
