@@ -1,4 +1,4 @@
-"""The transcript view hands the compositor its rows itself, not through Textual's styles cache.
+"""The transcript view and its scrollbar hand the compositor their rows, not through the styles cache.
 
 What it hands over must be what the styles cache would have made of the same rows (with the line
 filters applied, and cut to the columns asked for), in every state a row can be in: the cursor,
@@ -9,13 +9,15 @@ converted or not, NO_COLOR.
 from __future__ import annotations
 
 import pytest
-from conftest import Study
+from conftest import Study, StudyMaker
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app import MarginApp
 from tui.screens.workspace import WorkspaceScreen
+from tui.widgets.scroll_bar import RowScrollBar
 from tui.widgets.transcript_view import TranscriptView
 
 WIDE = (120, 40)
@@ -76,3 +78,34 @@ async def test_the_views_rows_are_what_the_styles_cache_makes(
         app.ansi_color = True  # the line filter that turns ANSI colours into RGB is switched off
         await pilot.pause()
         assert_rows_as_textual_makes_them(transcript)
+
+
+def assert_bar_as_textual_makes_it(bar: RowScrollBar) -> None:
+    width, height = bar.size
+    assert (width, height) > (0, 5)
+    for crop in (Region(0, 0, width, height), Region(0, 3, width, height - 5)):
+        ours = bar.render_lines(crop)
+        bar._styles_cache.clear()
+        theirs = ScrollBar.render_lines(bar, crop)  # Textual's: Rich's rendering, then the styles cache
+        assert [strip.cell_length for strip in ours] == [width] * crop.height
+        assert cells(ours) == cells(theirs)
+
+
+async def test_the_scrollbar_draws_as_textuals_and_a_click_below_its_thumb_pages_down(make_study: StudyMaker) -> None:
+    turns = [f"P07: Line {n} of a long interview." for n in range(1, 301)]
+    study = make_study(turns=turns)
+    app = MarginApp(study.project, transcript_id=study.transcript_id, ask_coder=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        transcript = view(app)
+        bar = transcript.vertical_scrollbar
+        assert isinstance(bar, RowScrollBar) and bar.display
+        assert_bar_as_textual_makes_it(bar)
+        await pilot.press(":", *"150", "enter")  # the thumb in the middle
+        await pilot.pause()
+        assert_bar_as_textual_makes_it(bar)
+        top = transcript.scroll_y
+        await pilot.click(bar, offset=(0, bar.size.height - 1))  # below the thumb
+        await pilot.pause()
+        assert transcript.scroll_y > top
+        assert_bar_as_textual_makes_it(bar)

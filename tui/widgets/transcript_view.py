@@ -35,10 +35,12 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui.project.model import Line
 from tui.text import visible
+from tui.widgets.scroll_bar import RowScrollBar
 
 
 @dataclass(frozen=True)
@@ -616,6 +618,16 @@ class TranscriptView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
 
     _frame_style: Style | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, made as Textual makes it (`Widget.vertical_scrollbar`), but a
+        `RowScrollBar`: on a scroll Textual's own took longer to draw than the transcript."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = bar = RowScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The rows in `crop`, as `render_line` makes and keeps them.
