@@ -222,7 +222,7 @@ class Bench:
         count = 40 if self.quick else 120
         plans = {
             "j/k": ["j"] * (count // 2) + ["k"] * (count // 2),
-            # Each key moves (a page down from the top, then back): at 100 lines a second
+            # Each key scrolls the view a page (down from the top, then back): at 100 lines a second
             # pagedown would find the cursor on the last line already and draw nothing.
             "pagedown/pageup": ["pagedown", "pageup"] * (count // 2),
             "G/g": ["G", "g"] * (count // 2),

@@ -156,6 +156,10 @@ async def test_page_keys_move_by_the_height_of_the_pane(study: Study, size: tupl
             assert cursor_number(app) == expected, key
             assert pane(app).startswith(f"line {expected}\n"), key
             assert f"▶ {expected:>2}" in screen_text(app), key  # the cursor line is on screen
+        await pilot.press("g", "pagedown")  # from the top, the next page shows: its first line the last of this one
+        await pilot.pause()
+        assert cursor_number(app) == 1 + step
+        assert view(app).scroll_y == min(step, view(app).max_scroll_y) > 0
 
 
 # ---------------------------------------------------------------------- tagging

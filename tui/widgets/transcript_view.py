@@ -40,6 +40,7 @@ from textual.strip import Strip
 
 from tui.project.model import Line
 from tui.text import visible
+from tui.widgets.kept_rows import hand_over, plain
 from tui.widgets.scroll_bar import RowScrollBar
 
 
@@ -352,10 +353,17 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.move_to(self._line_at_row(self._row_of(self.cursor) + max(self.scrollable_content_region.height - 1, 1)))
+        self._page(1)
 
     def action_page_up(self) -> None:
-        self.move_to(self._line_at_row(max(self._row_of(self.cursor) - max(self.scrollable_content_region.height - 1, 1), 0)))
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Move the cursor a page less one row, and the view with it: the next page shows (its
+        first row the last of the page before), the cursor on the same row of the screen."""
+        step = direction * max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=max(round(self.scroll_y) + step, 0), animate=False, immediate=True)
+        self.move_to(self._line_at_row(max(self._row_of(self.cursor) + step, 0)))
 
     def action_first(self) -> None:
         self.move_to(0)
@@ -617,7 +625,9 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
-    _frame_style: Style | None = None
+    _frame: tuple[int, int, int, Style] | None = None
+    """While a frame is drawn: the scroll offset, the text's width, the view's width and its style,
+    worked out once a frame, not once a row (the style walks every ancestor)."""
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
@@ -630,38 +640,24 @@ class TranscriptView(ScrollView, can_focus=True):
         return self._vertical_scrollbar
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The rows in `crop`, as `render_line` makes and keeps them.
-
-        Textual's styles cache (what `Widget.render_lines` passes every row through, for borders,
-        padding, tint and opacity) cost more than the rows themselves on a scroll; without it the
-        line filters' work is kept with each strip too. The workspace frames the view, so it has
-        none of those; a view that has them takes Textual's way.
-        """
-        # The view's style is worked out once a frame, not once a row (it walks every ancestor).
-        self._frame_style = self.rich_style
-        styles = self.styles
+        """The rows in `crop`, as `render_line` makes and keeps them, past the styles cache (which
+        cost more than the rows themselves on a scroll: `kept_rows`). The workspace frames the
+        view, so it has no border of its own; a view with one takes Textual's way."""
+        self._frame = (self.scroll_offset.y, self.scrollable_content_region.width, self.size.width, self.rich_style)
         try:
-            if styles.gutter or styles.tint.a or self.opacity != 1 or styles.text_opacity != 1:
+            if not plain(self):
                 return super().render_lines(crop)
-            strips = [self.render_line(y) for y in crop.line_range]
+            return hand_over(self, [self.render_line(y) for y in crop.line_range], crop)
         finally:
-            self._frame_style = None
-        background = self.background_colors[1]
-        for line_filter in self.get_line_filters():
-            strips = [strip.apply_filter(line_filter, background) for strip in strips]
-        x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.size.width):
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
+            self._frame = None
 
     def render_line(self, y: int) -> Strip:
         """Render the row `y` rows below the top of the pane (as wide as the view: the last
         column, under the scrollbar, blank)."""
-        _, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        full = self.size.width
+        scroll_y, width, full, base = self._frame or (
+            self.scroll_offset.y, self.scrollable_content_region.width, self.size.width, self.rich_style
+        )
         row = scroll_y + y
-        base = self._frame_style or self.rich_style
         if not len(self._lines) or row >= self._row_count:
             return Strip.blank(full, base)
         self._rendering = True
