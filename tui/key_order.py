@@ -59,6 +59,9 @@ class KeyOrder(App[None]):
         self._held: list[events.Key | events.Paste] = []
         self._opened: tuple[object, float] | None = None  # the dialog waited for, and since when
         self._hand_on_due = False
+        #: When the last key came from the terminal (`time.monotonic()`): work in the background
+        #: can give way while the coder is at the keys.
+        self.last_key_at = 0.0
 
     @property
     def keys_pending(self) -> bool:
@@ -72,6 +75,7 @@ class KeyOrder(App[None]):
         if not self._screen_stack:  # the app is closing: no screen to give the key to
             return
         if not event.is_forwarded:  # from the terminal (or a pilot), in the order typed
+            self.last_key_at = time.monotonic()
             if self._held or self._waiting():
                 self._held.append(event)
                 self._hand_on_soon()

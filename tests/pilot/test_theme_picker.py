@@ -275,8 +275,30 @@ def test_prepare_soon_builds_the_index_in_the_background(monkeypatch: pytest.Mon
     monkeypatch.setattr(ThemePicker, "_shared", None)
     monkeypatch.setattr(ThemePicker, "_synced_with", None)
     themes = list(THEMES)
-    ThemePicker.prepare_soon(themes, {})
+    ThemePicker.prepare_soon(themes, {}, busy=lambda: False)
     for thread in threading.enumerate():
         if thread.name == "margin-theme-index":
             thread.join(5)
     assert ThemePicker._shared is not None and ThemePicker._synced_with[0] is themes
+
+
+@pytest.mark.parametrize("until", ["the keys stop", "a picker needs it"])
+def test_a_background_build_waits_while_the_coder_types(monkeypatch: pytest.MonkeyPatch, until: str) -> None:
+    import threading
+    import time
+
+    monkeypatch.setattr(ThemePicker, "_shared", None)
+    monkeypatch.setattr(ThemePicker, "_synced_with", None)
+    themes = [Theme(n, f"g{n}", f"Theme number {n}", None, "statement") for n in range(1, 3001)]
+    typing = [True]
+    ThemePicker.prepare_soon(themes, {}, busy=lambda: typing[0])
+    builder = next(t for t in threading.enumerate() if t.name == "margin-theme-index")
+    time.sleep(0.3)
+    assert builder.is_alive() and ThemePicker._shared is None  # given way after its first thousand
+    if until == "the keys stop":
+        typing[0] = False
+    else:
+        ThemePicker._wanted.set()  # as a picker does before it waits for the index
+    builder.join(5)
+    assert not builder.is_alive()
+    assert ThemePicker._shared is not None and len(ThemePicker._shared) == 3000

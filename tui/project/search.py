@@ -186,8 +186,11 @@ class ThemeIndex:
     `update` and `remove` (or `sync`, which finds what changed) re-index only those themes.
     """
 
-    def __init__(self, themes: Sequence[Theme] = (), paths: Mapping[int, str] | None = None) -> None:
-        """Index `themes`; `paths` maps a theme id to its "Parent/Child" path, if known."""
+    def __init__(
+        self, themes: Sequence[Theme] = (), paths: Mapping[int, str] | None = None, *, between: Callable[[], None] | None = None
+    ) -> None:
+        """Index `themes`; `paths` maps a theme id to its "Parent/Child" path, if known. `between`
+        is called after every thousand themes (a build in a thread of its own can wait there)."""
         # Per position (a theme's place in the order it was indexed): the theme (None once
         # removed), its normalised name, that name with punctuation as spaces, its path, the
         # vocabulary ids of its name's words and of its parents' other words.
@@ -207,8 +210,10 @@ class ThemeIndex:
         self._parent_words: dict[str, list[int]] = {}
         self._removed = 0
         self._clear_caches()
-        for theme in themes:
+        for count, theme in enumerate(themes, start=1):
             self._append(theme, paths.get(theme.id) if paths else None)
+            if between is not None and not count % 1000:
+                between()
         # Live positions by (name length, name, position): the order within the literal tiers;
         # and by (name, position), where the names starting with a query sit together.
         self._by_length: list[int] = sorted(range(len(self._names)), key=self._length_key)

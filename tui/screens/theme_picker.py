@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -131,24 +133,47 @@ class ThemePicker(Dialog["PickResult | None"]):
     #: (a screen passes what it read once per change), there is nothing to compare.
     _synced_with: ClassVar[tuple[Sequence[Theme], Mapping[int, str]] | None] = None
 
+    #: Set when a picker needs the index now: a build in the background stops giving way.
+    _wanted: ClassVar[threading.Event] = threading.Event()
+
     @classmethod
-    def prepare(cls, themes: Sequence[Theme], paths: Mapping[int, str]) -> ThemeIndex:
+    def prepare(
+        cls, themes: Sequence[Theme], paths: Mapping[int, str], *, between: Callable[[], None] | None = None
+    ) -> ThemeIndex:
         """The shared index, up to date with `themes`; call it from a worker (or `prepare_soon`)
         to have the picker on a large codebook open at once."""
         with cls._shared_lock:
             synced = cls._synced_with
             if cls._shared is None:
-                cls._shared = ThemeIndex(themes, paths)
+                cls._shared = ThemeIndex(themes, paths, between=between)
             elif synced is None or synced[0] is not themes or synced[1] is not paths:
                 cls._shared.sync(themes, paths)
             cls._synced_with = (themes, paths)
             return cls._shared
 
     @classmethod
-    def prepare_soon(cls, themes: Sequence[Theme], paths: Mapping[int, str]) -> None:
+    def prepare_soon(cls, themes: Sequence[Theme], paths: Mapping[int, str], busy: Callable[[], bool]) -> None:
         """`prepare` in a thread of its own, so the next `t` finds the index built; `themes` and
-        `paths` must not change afterwards (give new objects instead)."""
-        threading.Thread(target=cls.prepare, args=(themes, paths), name="margin-theme-index", daemon=True).start()
+        `paths` must not change afterwards (give new objects instead).
+
+        Building 100,000 themes takes the interpreter for a second or more: while `busy()` says
+        the coder is at the keys, the build waits, so that a `t` opens the picker as fast as
+        ever; once a picker needs the index itself, it waits no more.
+        """
+
+        def give_way() -> None:
+            while busy() and not cls._wanted.is_set():
+                time.sleep(0.02)
+
+        def build() -> None:
+            cls.prepare(themes, paths, between=give_way)
+            # The index made a great many objects: the full collection they set off would come
+            # in the middle of the next screen opened (the picker, 100-150 ms); it comes now.
+            give_way()
+            gc.collect()
+
+        cls._wanted.clear()
+        threading.Thread(target=build, name="margin-theme-index", daemon=True).start()
 
     def compose(self) -> ComposeResult:
         """A search box over the list of matches, and a line of keys."""
@@ -176,6 +201,7 @@ class ThemePicker(Dialog["PickResult | None"]):
         wanted = " ".join(typed.split())
         if wanted:
             if self._index is None:  # waits for the background build of a large codebook, if still going
+                self._wanted.set()
                 self._index = self.prepare(self._themes, self._paths)
             found = self._index.rank(typed, MAX_OPTIONS + 1)
         else:  # every theme, in the order given

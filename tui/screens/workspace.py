@@ -6,6 +6,7 @@ screen shows the change.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -269,13 +270,14 @@ class WorkspaceScreen(MarginScreen[None]):
         self.set_timer(0.2, partial(self._prepare_picker, self._usable_themes, self._paths))
         self._refresh_pane()
 
-    @staticmethod
-    def _prepare_picker(themes: list[Theme], paths: dict[int, str]) -> None:
+    def _prepare_picker(self, themes: list[Theme], paths: dict[int, str]) -> None:
         """Build the theme picker's index in the background once the screen is drawn: the next
-        `t` opens at once (the picker, and its fuzzy matcher, are loaded here, not at start-up)."""
+        `t` opens at once (the picker, and its fuzzy matcher, are loaded here, not at start-up).
+        The build waits while keys came in the last half second."""
         from tui.screens.theme_picker import ThemePicker
 
-        ThemePicker.prepare_soon(themes, paths)
+        app = self.app
+        ThemePicker.prepare_soon(themes, paths, busy=lambda: time.monotonic() - getattr(app, "last_key_at", 0.0) < 0.5)
 
     def _refresh_pane(self) -> None:
         view = self.view
