@@ -90,9 +90,14 @@ def row_of(app: MarginApp, text: str) -> str:
 
 
 async def start(pilot: Pilot[None]) -> None:
-    """Let the app push its screens and lay them out."""
+    """Let the app push its screens and lay them out, until the transcript has the focus (a key
+    typed before that waits for it, after the test's next pause on a loaded machine)."""
     await pilot.pause()
     await pilot.pause()
+    for _ in range(50):
+        if pilot.app.focused is not None:
+            break
+        await pilot.pause(0.05)
 
 
 async def tag_new(pilot: Pilot[None], keyboard: Keyboard, name: str) -> None:
