@@ -166,11 +166,13 @@ class ThemePicker(Dialog["PickResult | None"]):
                 time.sleep(0.02)
 
         def build() -> None:
+            first = cls._shared is None
             cls.prepare(themes, paths, between=give_way)
-            # The index made a great many objects: the full collection they set off would come
-            # in the middle of the next screen opened (the picker, 100-150 ms); it comes now.
-            give_way()
-            gc.collect()
+            if first:
+                # The index made a great many objects: the full collection they set off would come
+                # in the middle of the next screen opened (the picker, 100-150 ms); it comes now.
+                give_way()
+                gc.collect()
 
         cls._wanted.clear()
         threading.Thread(target=build, name="margin-theme-index", daemon=True).start()
