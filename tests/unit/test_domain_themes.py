@@ -155,6 +155,29 @@ def test_theme_paths_and_a_loop_does_not_hang(project: Project) -> None:
     assert set(project.theme_paths()) == {get.id, pet.id, st.id}
 
 
+def test_theme_paths_are_each_theme_walked_to_its_root(project: Project) -> None:
+    """Paths made from the parent's path are the names walked from each theme to its root, in a
+    deep tree, its themes made in any order, with a loop of parents and a missing parent too."""
+    import random
+
+    rng = random.Random(7)
+    made = [project.create_theme(f"Root {n}", level="get") for n in range(3)]
+    for n in range(200):
+        made.append(project.create_theme(f"Theme {n}", parent_id=rng.choice(made).id))
+    rng.shuffle(made)
+    loop = [project.create_theme(f"Loop {n}", level="pet") for n in range(3)]
+    for child, parent in zip(loop, loop[1:] + loop[:1]):
+        project.conn.execute("UPDATE themes SET parent_id = ? WHERE id = ?", (parent.id, child.id))
+    beneath = project.create_theme("Beneath the loop", parent_id=loop[0].id)
+    project.conn.execute("PRAGMA foreign_keys = OFF")
+    orphan = project.create_theme("Orphan", level="pet")
+    project.conn.execute("UPDATE themes SET parent_id = 99999 WHERE id = ?", (orphan.id,))
+    walked = {theme_id: "/".join(names) for theme_id, names in project._theme_name_paths().items()}
+    assert project.theme_paths() == walked
+    assert project.theme_paths(project.themes()) == walked
+    assert walked[beneath.id].endswith("/Beneath the loop") and walked[orphan.id] == "Orphan"
+
+
 def test_find_theme_by_name_then_by_path(project: Project) -> None:
     get = project.create_theme("Belonging", level="get")
     pet = project.create_theme("Outsider", level="pet", parent_id=get.id)
@@ -194,6 +217,7 @@ def test_usable_themes_and_may_code_keep_cases_apart(project: Project) -> None:
     other = project.create_theme("Theirs", participant_id=project.find_participant("P02").id)
     shared = project.create_theme("Shared", level="get")
     assert [t.id for t in project.usable_themes(1)] == [own.id, shared.id]
+    assert project.usable_themes(1, project.themes()) == project.usable_themes(1)  # of themes just read
     assert project.may_code(own, 1) and project.may_code(shared, 1) and not project.may_code(other, 1)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from tui.project.db import ProjectError, new_guid, now
@@ -56,9 +57,33 @@ class ThemesMixin:
         marks = ", ".join("?" for _ in ids)
         return {r[0]: Theme(*r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM themes WHERE id IN ({marks})", ids)}
 
-    def theme_paths(self) -> dict[int, str]:
-        """Every theme's path from its root, such as `Belonging/Feeling part of the team`."""
-        return {theme_id: "/".join(names) for theme_id, names in self._theme_name_paths().items()}
+    def theme_paths(self, themes: Sequence[Theme] | None = None) -> dict[int, str]:
+        """Every theme's path from its root, such as `Belonging/Feeling part of the team` (from
+        `themes`, all of them as `themes()` returns them, when the caller has just read them).
+
+        Each path is its parent's path and its own name, so the paths of a large codebook are
+        made once each, not walked from every theme to the root. A parent missing, or a loop of
+        parents (a damaged file: `check` reports it), ends a path where the walk stops.
+        """
+        rows = ((t.id, t.parent_id, t.name) for t in themes) if themes is not None else self.conn.execute(
+            "SELECT id, parent_id, name FROM themes"
+        )
+        parents: dict[int, tuple[int | None, str]] = {row[0]: (row[1], row[2]) for row in rows}
+        paths: dict[int, str] = {}
+        for theme_id in parents:
+            chain, node, seen = [], theme_id, set()
+            while node is not None and node in parents and node not in seen and node not in paths:
+                seen.add(node)
+                chain.append(node)
+                node = parents[node][0]
+            looped = node in seen
+            path = paths.get(node) if node is not None and not looped else None
+            for depth, member in enumerate(reversed(chain)):
+                name = parents[member][1]
+                path = name if path is None else f"{path}/{name}"
+                if not looped or depth == len(chain) - 1:  # in a loop, each member's path starts elsewhere
+                    paths[member] = path
+        return paths
 
     def _theme_name_paths(self) -> dict[int, list[str]]:
         parents: dict[int, tuple[int | None, str]] = {
@@ -83,10 +108,12 @@ class ThemesMixin:
 
     # ------------------------------------------------------------------ the rules
 
-    def usable_themes(self, transcript_id: int) -> list[Theme]:
-        """The themes that may code this transcript: cross-case ones and its own participant's."""
+    def usable_themes(self, transcript_id: int, themes: list[Theme] | None = None) -> list[Theme]:
+        """The themes that may code this transcript: cross-case ones and its own participant's;
+        of `themes` (as `themes()` returns them) when the caller has just read them."""
         participant_id = self.transcript(transcript_id, text=False).participant_id
-        themes = self.themes()
+        if themes is None:
+            themes = self.themes()
         if self.method != "ipa":  # fits_case's rule, with the method read once rather than per theme
             return themes
         return [t for t in themes if t.participant_id is None or t.participant_id == participant_id]

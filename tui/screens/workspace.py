@@ -248,8 +248,9 @@ class WorkspaceScreen(MarginScreen[None]):
     def reload(self) -> None:
         """Re-read the codings and notes of this transcript and show them."""
         project = self.project
-        self._themes = {t.id: t for t in project.themes()}
-        self._paths = project.theme_paths()
+        every_theme = project.themes()  # read once: at 100,000 themes a read takes a second
+        self._themes = {t.id: t for t in every_theme}
+        self._paths = project.theme_paths(every_theme)
         self._participants = {p.id: p.pseudonym for p in project.participants()}
         spans = project.coding_spans(self.transcript.id)
         notes = project.notes(self.transcript.id)
@@ -263,7 +264,7 @@ class WorkspaceScreen(MarginScreen[None]):
             statements=lambda: [MarginEntry(first, last, themes[theme].name) for first, last, theme in spans if theme in themes],
         )
         self._coded_count = len(coded)
-        self._usable_themes = project.usable_themes(self.transcript.id)  # the domain's one rule
+        self._usable_themes = project.usable_themes(self.transcript.id, every_theme)  # the domain's one rule
         usable = {t.id for t in self._usable_themes}
         self._recent_themes = [t for t in project.recent_themes() if t.id in usable][:9]
         # After the first frame has reached the terminal: loading the picker holds the interpreter.
