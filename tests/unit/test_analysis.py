@@ -242,3 +242,30 @@ def test_lazy_totals_give_what_theme_totals_give_theme_by_theme(study: Study) ->
     assert lazy.get(-1) is None and lazy.get(-1, analysis.Totals()) == analysis.Totals()
     with pytest.raises(KeyError):
         lazy[-1]
+
+
+def test_extracts_read_their_texts_a_page_at_a_time_and_give_what_one_read_gives(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = study.project
+    read: list[list[int]] = []
+    texts = analysis._texts
+
+    def counted(project: Project, coding_ids: list[int]) -> dict[int, str]:
+        read.append(list(coding_ids))
+        return texts(project, coding_ids)
+
+    whole = [(e.coding_id, e.citation, e.text, e.key_quote) for e in analysis.extracts(project, study.themes["Belonging"])]
+    monkeypatch.setattr(analysis.Extracts, "PAGE", 2)
+    monkeypatch.setattr(analysis, "_texts", counted)
+    found = analysis.extracts(project, study.themes["Belonging"])
+    assert len(found) == 4 and not read  # where they come from, no text yet
+    assert found.participant_ids == {study.people["P01"], study.people["P02"]} and found.key_quotes == 0 and not read
+    assert found[-1].citation == "(P02, 8-9)" and len(read) == 1 and len(read[0]) == 2  # only its page
+    assert [(e.coding_id, e.citation, e.text, e.key_quote) for e in found] == whole
+    assert len(read) == 2  # each page read once
+    assert found[3] is found[-1]
+    with pytest.raises(IndexError):
+        found[4]
+    # Lines of one turn join with a space, a new turn starts a paragraph.
+    assert found[1].text.count("\n") == 3 and "Line 6 said by them." in found[1].text

@@ -77,7 +77,7 @@ class ExtractsScreen(AnalysisScreen):
         super().__init__(project)
         self.theme_id = theme_id
         self.participant_id = participant_id
-        self.extracts: list[analysis.Extract] = []
+        self.extracts = analysis.Extracts(project, [])
         self.show_context = False
 
     def compose(self) -> ComposeResult:
@@ -119,11 +119,11 @@ class ExtractsScreen(AnalysisScreen):
         if not self.is_mounted or not hasattr(self, "theme"):
             return ["extracts"]
         level = LEVEL_LABELS.get(self.theme.level, self.theme.level)
-        people = len({e.participant_id for e in self.extracts if e.participant_id is not None})
+        people = len(self.extracts.participant_ids)
         parts = [f"extracts of {level} {self.theme.name}", f"{len(self.extracts)} extracts", f"{people} participants"]
         if self.participant_id is not None:
             parts.append(f"only {self.project.participant(self.participant_id).pseudonym}")
-        keys = sum(1 for e in self.extracts if e.key_quote)
+        keys = self.extracts.key_quotes
         if keys:
             parts.append(f"{keys} key quotes")
         return parts
@@ -226,3 +226,4 @@ class ExtractsScreen(AnalysisScreen):
         screen = MemosScreen(self.project, coding_id=extract.coding_id)
         self.app.push_screen(screen)
         screen.call_after_refresh(screen.action_new)
+
