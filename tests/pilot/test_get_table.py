@@ -6,12 +6,12 @@ import sqlite3
 
 from modal_harness import screen_text
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from tui.app import MarginApp
 from tui.project import Project
 from tui.screens.get_table import GetTableScreen
 from tui.screens.prompt import PromptScreen
+from tui.widgets.cell_grid import CellGrid
 
 NARROW = (80, 24)
 
@@ -22,8 +22,8 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def grid_rows(app: MarginApp) -> list[list[str]]:
-    table = app.screen.query_one(DataTable)
-    return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    table = app.screen.query_one(CellGrid)
+    return [table.row_at(i) for i in range(table.row_count)]
 
 
 def sql_cells(path) -> dict[tuple[str, str], tuple[int, int]]:
@@ -62,8 +62,7 @@ async def test_cells_and_recurrence_equal_sql_on_the_file(demo: Project) -> None
     async with app.run_test(size=NARROW) as pilot:
         await open_table(pilot, app)
         rows = grid_rows(app)
-        table = app.screen.query_one(DataTable)
-        header = [str(getattr(c.label, "plain", c.label)) for c in table.columns.values()]
+        header = app.screen.query_one(CellGrid).column_labels
         assert header[:2] == ["GET", "n of N"] and header[2:7] == ["P01", "P02", "P03", "P04", "P05"]
         expected = sql_cells(demo.path)
         for row in rows:

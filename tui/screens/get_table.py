@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.project import LEVEL_LABELS, analysis
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.prompt import PromptScreen
 from tui.text import visible, visible_lines
+from tui.widgets.cell_grid import CellGrid
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -77,21 +78,20 @@ class GetTableScreen(AnalysisScreen):
         #: The participant whose PET table is shown, or None for the GET table.
         self.pets_of = pets_of
         self._case_id = case_id
-        self._cells: list[list[object]] = []
         if project.method != "ipa":  # the footer, help and palette speak the method's words
             self._bindings.key_to_bindings["P"] = [Binding("P", "toggle_pets", "Participant's themes")]
 
     def compose(self) -> ComposeResult:
         yield Static(id="analysis-status")
-        yield DataTable(id="get-grid", cursor_type="cell", zebra_stripes=True)
+        yield CellGrid(id="get-grid")
         with VerticalScroll(id="get-detail-box", can_focus=False):
             yield Static(id="get-detail")
         yield KeyBar()
 
     @property
-    def grid(self) -> DataTable:
+    def grid(self) -> CellGrid:
         """The table widget."""
-        return self.query_one("#get-grid", DataTable)
+        return self.query_one("#get-grid", CellGrid)
 
     def on_mount(self) -> None:
         self.reload()
@@ -107,21 +107,15 @@ class GetTableScreen(AnalysisScreen):
         """Read the table again and redraw it, keeping the cursor."""
         if not self.is_mounted:
             return
-        grid = self.grid
-        keep = grid.cursor_coordinate
-        grid.clear(columns=True)
-        self._cells = []
         with self.collector_held():
             if self.pets_of is None:
-                self._fill_gets(grid)
+                self._fill_gets(self.grid)
             else:
-                self._fill_pets(grid)
-        if grid.row_count:
-            grid.cursor_coordinate = grid.validate_cursor_coordinate(keep)
+                self._fill_pets(self.grid)
         self._show_detail()
         self.refresh_status()
 
-    def _fill_gets(self, grid: DataTable) -> None:
+    def _fill_gets(self, grid: CellGrid) -> None:
         table = self.table = analysis.get_table(self.project)
         texts: list[list[str]] = []
         for row in table.rows:
@@ -136,20 +130,19 @@ class GetTableScreen(AnalysisScreen):
                     text += "≠"
                 cells.append(text or "—")
             texts.append(cells)
-        top = self._top_label()
-        grid.add_column(top, width=22)
-        grid.add_column("n of N", width=7)
+        columns = [(Content(self._top_label()), 22), (Content("n of N"), 7)]
         for index, (_, pseudonym) in enumerate(table.participants):
             # As narrow as the column's longest entry (6 lets four participants fit at 80 columns).
             widest = max([len(pseudonym), *(len(cells[index]) for cells in texts)])
-            grid.add_column(Content(visible(pseudonym)), width=max(6, min(widest, 12)))
-        grid.add_column("divergent", width=12)
+            columns.append((Content(visible(pseudonym)), max(6, min(widest, 12))))
+        columns.append((Content("divergent"), 12))
+        rows = []
         for row, row_texts in zip(table.rows, texts):
             cells: list[Content] = [Content(visible(row.name)), Content(f"{row.recurrence} of {table.total}")]
             cells.extend(Content(text) for text in row_texts)
             cells.append(Content(visible(", ".join(d.pseudonym for d in row.divergences))))
-            grid.add_row(*cells)
-            self._cells.append(cells)
+            rows.append(cells)
+        grid.set_table(columns, rows)
 
     def _top_label(self) -> str:
         """What the rows of the table are called in this project's method: GET, or theme in TA."""
@@ -159,12 +152,13 @@ class GetTableScreen(AnalysisScreen):
         """What a participant's themes are called: PETs, or codes in TA."""
         return "PET" if self.project.method == "ipa" else LEVEL_LABELS.get(self.project.levels[0], "code")
 
-    def _fill_pets(self, grid: DataTable) -> None:
+    def _fill_pets(self, grid: CellGrid) -> None:
         assert self.pets_of is not None
         self.pet_rows = analysis.pet_table(self.project, self.pets_of)
-        grid.add_column(self._part_label(), width=24)
-        grid.add_column("statement" if self.project.method == "ipa" else "codes", width=28)
-        grid.add_column("citations", width=24)
+        columns = [(Content(self._part_label()), 24),
+                   (Content("statement" if self.project.method == "ipa" else "codes"), 28),
+                   (Content("citations"), 24)]
+        rows: list[list[Content]] = []
         self._pet_refs: list[tuple[analysis.PetRow, analysis.PetStatement | None]] = []
         for pet in self.pet_rows:
             statements = list(pet.statements) or [None]
@@ -172,11 +166,12 @@ class GetTableScreen(AnalysisScreen):
                 name = Content(visible(pet.name)) if index == 0 else Content("")
                 if statement is None:
                     cites = " ".join(e.citation for e in pet.own)
-                    grid.add_row(name, Content("(no statements yet)"), Content(visible(cites)))
+                    rows.append([name, Content("(no statements yet)"), Content(visible(cites))])
                 else:
                     cites = " ".join(("★" if e.key_quote else "") + e.citation for e in statement.extracts)
-                    grid.add_row(name, Content(visible(statement.name)), Content(visible(cites)))
+                    rows.append([name, Content(visible(statement.name)), Content(visible(cites))])
                 self._pet_refs.append((pet, statement))
+        grid.set_table(columns, rows)
 
     def status_parts(self) -> list[str]:
         if self.pets_of is not None:
@@ -203,11 +198,11 @@ class GetTableScreen(AnalysisScreen):
         participant = self.table.participants[index][0] if 0 <= index < len(self.table.participants) else None
         return get, participant
 
-    @on(DataTable.CellHighlighted, "#get-grid")
+    @on(CellGrid.CellHighlighted, "#get-grid")
     def _highlighted(self) -> None:
         self._show_detail()
 
-    @on(DataTable.CellSelected, "#get-grid")
+    @on(CellGrid.CellSelected, "#get-grid")
     def _selected(self) -> None:
         self.action_extracts()
 
