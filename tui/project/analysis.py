@@ -167,9 +167,14 @@ def _columns(project: Project, table: str) -> set[str]:
     return {row[1] for row in project.conn.execute(f'PRAGMA table_info("{table}")')}
 
 
-def _tree(project: Project) -> tuple[dict[int, int | None], dict[int | None, list[int]]]:
-    """(parent of each theme, children of each theme) with parents that form a loop cut."""
-    parents: dict[int, int | None] = dict(project.conn.execute("SELECT id, parent_id FROM themes"))
+def _tree(project: Project, parents: dict[int, int | None] | None = None,
+          ) -> tuple[dict[int, int | None], dict[int | None, list[int]]]:
+    """(parent of each theme, children of each theme) with parents that form a loop cut; from
+    `parents` (each theme's parent) when given, else read."""
+    if parents is None:
+        parents = dict(project.conn.execute("SELECT id, parent_id FROM themes"))
+    else:
+        parents = dict(parents)
     for theme_id, parent in list(parents.items()):
         if parent is not None and parent not in parents:
             parents[theme_id] = None
@@ -264,8 +269,9 @@ class LazyTotals:
     is kept. A theme on a damaged loop counts what is below it once.
     """
 
-    def __init__(self, project: Project) -> None:
-        parents, self._children = _tree(project)
+    def __init__(self, project: Project, parents: dict[int, int | None] | None = None) -> None:
+        """`parents`: each theme's parent, when the caller has read the themes already."""
+        parents, self._children = _tree(project, parents)
         self._known = set(parents)
         # Every coding once, grouped by theme; per theme the slice of `_rows` that is its own.
         self._rows: list[tuple[int, int, int, int, int | None]] = project.conn.execute(

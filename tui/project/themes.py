@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+import string
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from tui.project.db import ProjectError, new_guid, now
@@ -35,6 +36,51 @@ def split_path(ref: str) -> list[str]:
     return [clean_theme_name(part) for part in ref.split("/")]
 
 
+#: SQLite's NOCASE: ASCII capitals as small letters, nothing else.
+_NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+class ThemeTable(Mapping[int, Theme]):
+    """Every theme by id, each `Theme` made when first asked for. The board of 10,000 themes
+    orders them from `outline` and makes only the themes it shows: making all of them was a
+    quarter of its opening."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self._rows = {row[0]: row for row in rows}  # the columns of _COLUMNS
+        self._made: dict[int, Theme] = {}
+
+    def __getitem__(self, theme_id: int) -> Theme:
+        made = self._made.get(theme_id)
+        if made is None:
+            made = self._made[theme_id] = Theme(*self._rows[theme_id])
+        return made
+
+    def __contains__(self, theme_id: object) -> bool:
+        return theme_id in self._rows
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def outline(self) -> Iterator[tuple[int, int | None, str, int | None, str]]:
+        """(id, parent id, level, participant id, name) of every theme, no `Theme` made; the parent
+        None where the parent is not in the project."""
+        rows = self._rows
+        for theme_id, _, name, parent_id, level, participant_id, *_ in rows.values():
+            yield theme_id, parent_id if parent_id in rows else None, level, participant_id, name
+
+    def by_name(self) -> list[Theme]:
+        """Every theme in the order of `themes()`: by name as SQLite's NOCASE compares (ASCII letters
+        folded), then id."""
+        return sorted(self.values(), key=lambda theme: (theme.name.translate(_NOCASE), theme.id))
+
+    def parents(self) -> dict[int, int | None]:
+        """Each theme's parent id."""
+        return {theme_id: row[3] for theme_id, row in self._rows.items()}
+
+
 class ThemesMixin:
     """Creating, naming, finding, changing and deleting themes."""
 
@@ -43,6 +89,10 @@ class ThemesMixin:
     def themes(self) -> list[Theme]:
         """Every theme, by name."""
         return [Theme(*r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM themes ORDER BY name COLLATE NOCASE, id")]
+
+    def theme_table(self) -> ThemeTable:
+        """Every theme by id, each made when first asked for (`ThemeTable`)."""
+        return ThemeTable(self.conn.execute(f"SELECT {_COLUMNS} FROM themes"))
 
     def theme(self, theme_id: int) -> Theme:
         """One theme by id."""

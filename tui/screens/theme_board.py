@@ -19,6 +19,7 @@ from tui.project import LEVEL_LABELS, Theme
 from tui.project import analysis
 from tui.project.clustering import STRATEGIES
 from tui.project.search import ThemeIndex
+from tui.project.themes import ThemeTable
 from tui.screens.analysis_base import AnalysisScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -108,7 +109,7 @@ class ThemeBoardScreen(AnalysisScreen):
         self._case_given = case_id
         self.case_id: int | None = None
         self.marked: set[int] = set()
-        self._themes: dict[int, Theme] = {}
+        self._themes = ThemeTable(())
         self._totals: analysis.LazyTotals | dict[int, analysis.Totals] = {}
         self._rows: list[BoardRow] = []
         self._pseudonyms: dict[int, str] = {}
@@ -165,8 +166,8 @@ class ThemeBoardScreen(AnalysisScreen):
         project = self.project
         with self.collector_held():
             self._read_cases()
-            self._themes = {t.id: t for t in project.themes()}
-            self._totals = analysis.LazyTotals(project)  # rolled up row by row, as rows are drawn
+            self._themes = project.theme_table()  # each Theme made as it is shown or acted on
+            self._totals = analysis.LazyTotals(project, self._themes.parents())  # rolled up as rows are drawn
             self.marked &= set(self._themes)
             self._index = None
             self._build_rows()
@@ -183,46 +184,47 @@ class ThemeBoardScreen(AnalysisScreen):
         rank = {level: index for index, level in enumerate(levels)}
         if self._filter:
             if self._index is None:
-                shown = [t for t in self._themes.values() if self.visible_theme(t)]
+                shown = [t for t in self._themes.by_name() if self.visible_theme(t)]
                 self._index = ThemeIndex(shown, self.project.theme_paths())
             rows = [BoardRow(m.theme.id, 0) for m in self._index.rank(self._filter, 500)]
         else:
-            case = self.case_id
-            children: dict[int | None, list[Theme]] = {}
-            for theme in self._themes.values():
-                if case is not None and theme.participant_id is not None and theme.participant_id != case:
-                    continue  # another case's statement or PET (visible_theme, inlined: it runs per theme)
-                parent = theme.parent_id if theme.parent_id in self._themes else None
-                group = children.get(parent)
-                if group is None:
-                    children[parent] = [theme]
-                else:
-                    group.append(theme)
-            for group in children.values():
-                if len(group) > 1:
-                    group.sort(key=lambda t: (-rank.get(t.level, 0), t.name.casefold(), t.id))
-            rows = []
-            stack: list[tuple[Theme, int]] = [(t, 0) for t in reversed(children.get(None, []))]
-            seen: set[int] = set()
-            while stack:
-                theme, depth = stack.pop()
-                if theme.id in seen:
-                    continue
-                seen.add(theme.id)
-                rows.append(BoardRow(theme.id, depth))
-                below = children.get(theme.id)
-                if below:
-                    stack.extend((child, depth + 1) for child in reversed(below))
-            # A theme whose parent is hidden in this case still shows, at the top.
-            if len(seen) < len(self._themes):
-                for theme in sorted(self._themes.values(), key=lambda t: t.name.casefold()):
-                    if theme.id not in seen and self.visible_theme(theme):
-                        rows.append(BoardRow(theme.id, 0))
+            rows = self._tree_rows(rank)
         self._rows = rows
         cursor = next((i for i, r in enumerate(rows) if r.theme_id == current), None)
         self.rows.set_rows(LazyRows(len(rows), lambda i: self.row_content(rows[i])), cursor)
         self._show_detail()
         self.refresh_status()
+
+    def _tree_rows(self, rank: dict[str, int]) -> list[BoardRow]:
+        """The themes of the case in view as a tree: each below its parent, siblings by level
+        (highest first), name and id."""
+        case = self.case_id
+        # Per parent, each child's sort key (-level, name, id): its id is the key's last item.
+        children: dict[int | None, list[tuple[int, str, int]]] = {}
+        shown = 0
+        for theme_id, parent_id, level, participant_id, name in self._themes.outline():
+            if case is not None and participant_id is not None and participant_id != case:
+                continue  # another case's statement or PET (visible_theme, inlined: it runs per theme)
+            shown += 1
+            children.setdefault(parent_id, []).append((-rank.get(level, 0), name.casefold(), theme_id))
+        for group in children.values():
+            group.sort()
+        rows: list[BoardRow] = []
+        stack = [(key[2], 0) for key in reversed(children.get(None, []))]
+        seen: set[int] = set()
+        while stack:
+            theme_id, depth = stack.pop()
+            if theme_id in seen:
+                continue
+            seen.add(theme_id)
+            rows.append(BoardRow(theme_id, depth))
+            below = children.get(theme_id)
+            if below:
+                stack.extend((key[2], depth + 1) for key in reversed(below))
+        if len(seen) < shown:  # a theme whose parent is hidden in this case still shows, at the top
+            left = sorted((key[1], key[2]) for group in children.values() for key in group if key[2] not in seen)
+            rows.extend(BoardRow(theme_id, 0) for _, theme_id in left)
+        return rows
 
     def row_content(self, row: BoardRow) -> Content:
         """The line for one theme: counts, a mark, the tree, level, name, colour, strategy, scope."""
@@ -376,7 +378,7 @@ class ThemeBoardScreen(AnalysisScreen):
             return
         owners = {t.participant_id for t in grouped if t.participant_id is not None}
         targets = [
-            t for t in self._themes.values()
+            t for t in self._themes.by_name()
             if (levels.index(t.level) if t.level in levels else -1) > highest and t.id not in ids
             and (t.participant_id is None or not owners or owners == {t.participant_id})
         ]
@@ -431,7 +433,7 @@ class ThemeBoardScreen(AnalysisScreen):
         mine = levels.index(theme.level) if theme.level in levels else 0
         below = set(analysis.descendants(self.project, theme.id))
         targets = [
-            t for t in self._themes.values()
+            t for t in self._themes.by_name()
             if t.id not in below and t.id != theme.parent_id
             and (levels.index(t.level) if t.level in levels else -1) > mine
             and (t.participant_id is None or theme.participant_id in (None, t.participant_id))
@@ -454,7 +456,7 @@ class ThemeBoardScreen(AnalysisScreen):
         theme = self.current_theme()
         if theme is None:
             return
-        targets = [t for t in self._themes.values() if t.level == theme.level and t.id != theme.id
+        targets = [t for t in self._themes.by_name() if t.level == theme.level and t.id != theme.id
                    and (t.participant_id is None or theme.participant_id in (None, t.participant_id))]
 
         def picked(result: PickResult) -> None:
@@ -547,7 +549,7 @@ class ThemeBoardScreen(AnalysisScreen):
         if theme is None:
             return
         own = len(self.project.codings(theme_id=theme.id))
-        children = [t for t in self._themes.values() if t.parent_id == theme.id]
+        children = [t for t in self._themes.by_name() if t.parent_id == theme.id]
         parent = self._themes.get(theme.parent_id) if theme.parent_id else None
         lost = [f"{_count(own, 'coding')} made with it (its extracts) will be removed" if own
                 else "it has no codings of its own: no extract is removed"]
