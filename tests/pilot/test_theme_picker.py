@@ -302,3 +302,30 @@ def test_a_background_build_waits_while_the_coder_types(monkeypatch: pytest.Monk
     builder.join(5)
     assert not builder.is_alive()
     assert ThemePicker._shared is not None and len(ThemePicker._shared) == 3000
+
+
+async def test_the_kept_picker_opens_again_empty_with_the_themes_and_title_it_is_given() -> None:
+    app = ModalHost(lambda: ThemePicker.kept(app, THEMES, paths=PATHS, participants=PARTICIPANTS, title="Tag line 4"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ThemePicker)
+        await type_text(pilot, "fear")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [PickResult(theme_id=2)] and not isinstance(app.screen, ThemePicker)
+        fewer = THEMES[:3]
+        again = ThemePicker.kept(app, fewer, paths={}, participants={}, title="Tag lines 9-12", new_label="code")
+        assert again is first  # kept, not made again
+        app.push_screen(again, app.results.append)
+        await pilot.pause()
+        assert app.screen is first and isinstance(app.focused, Input)
+        assert app.focused.value == ""  # nothing left of "fear"
+        assert [prompt.split("  ")[0] for prompt in prompts(pilot)] == [t.name for t in fewer]
+        assert "P07" not in " ".join(prompts(pilot))  # the participants given this time: none
+        assert "Tag lines 9-12" in screen_text(app) and "Tag line 4" not in screen_text(app)
+        await type_text(pilot, "Standing")  # not offered this time: creating it is
+        assert prompts(pilot)[0] == '+ new code: "Standing"'
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results[-1] is None

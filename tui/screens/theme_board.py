@@ -360,8 +360,8 @@ class ThemeBoardScreen(AnalysisScreen):
         self.rows.move_to(index + 1)
 
     def _pick(self, title: str, themes: list[Theme], new_label: str, then) -> None:  # type: ignore[no-untyped-def]
-        picker = ThemePicker(themes, paths=self.project.theme_paths(), participants=self._pseudonyms,
-                             title=title, new_label=new_label)
+        picker = ThemePicker.kept(self.app, themes, paths=self.project.theme_paths(), participants=self._pseudonyms,
+                                  title=title, new_label=new_label)
         self.app.push_screen(picker, lambda result: None if result is None else then(result))
 
     def action_group(self) -> None:

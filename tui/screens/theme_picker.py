@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -82,15 +82,15 @@ class ThemePicker(Dialog["PickResult | None"]):
         & > #dialog {
             width: 90%;
             max-width: 96;
-            height: 90%;
-            max-height: 40;
+            height: auto;
+            max-height: 90%;
         }
         & #query {
             margin: 0 0 1 0;
         }
         & #matches {
-            height: 1fr;
-            max-height: 100%;
+            /* Half the terminal: every row of the box is drawn as the picker opens (90% took longer). */
+            height: 50vh;
             border: none;
             padding: 0;
             background: $surface;
@@ -124,6 +124,43 @@ class ThemePicker(Dialog["PickResult | None"]):
         self._participants = participants
         self._title = title
         self._new_label = new_label
+
+    #: The name the app's one kept picker is installed under (`kept`).
+    KEPT = "margin-theme-picker"
+
+    @classmethod
+    def kept(
+        cls, app: App[object], themes: Sequence[Theme], *, paths: Mapping[int, str], participants: Mapping[int, str],
+        title: str = "Tag with theme", new_label: str = "statement",
+    ) -> ThemePicker:
+        """The app's one picker, offering `themes` (the arguments as for a new one). It is made at
+        the first `t` and kept (installed) after it closes, so that each later `t` only fills it
+        again: making its widgets and matching their styles was a third of opening it."""
+        if app.is_screen_installed(cls.KEPT):
+            picker = app.get_screen(cls.KEPT)
+            assert isinstance(picker, cls)
+            picker.offer(themes, paths=paths, participants=participants, title=title, new_label=new_label)
+            return picker
+        picker = cls(themes, paths=paths, participants=participants, title=title, new_label=new_label)
+        app.install_screen(picker, cls.KEPT)
+        return picker
+
+    def offer(
+        self, themes: Sequence[Theme], *, paths: Mapping[int, str], participants: Mapping[int, str], title: str,
+        new_label: str,
+    ) -> None:
+        """Offer `themes` afresh: an empty search box, every theme listed (a kept picker)."""
+        self._themes, self._paths, self._participants = themes, paths, participants
+        self._title, self._new_label = title, new_label
+        self._index = None
+        if not self.is_mounted:
+            return
+        self.query_one("#dialog").border_title = Content(visible(title))
+        field = self.query_one("#query", Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self._refresh_matches("")
+        field.focus()
 
     #: One index kept from picker to picker and brought up to date with the themes each is given,
     #: so that opening the picker re-indexes only the themes that changed since the last time.

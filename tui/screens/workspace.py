@@ -360,8 +360,8 @@ class WorkspaceScreen(MarginScreen[None]):
             return
         first, last = selection
         new_label = LEVEL_LABELS.get(self.project.levels[0], self.project.levels[0])
-        picker = ThemePicker(
-            self._usable_themes, paths=self._paths, participants=self._participants,
+        picker = ThemePicker.kept(
+            self.app, self._usable_themes, paths=self._paths, participants=self._participants,
             title=f"Tag {span_text(first, last)}", new_label=new_label,
         )
         self.app.push_screen(picker, lambda result: self._apply_pick(result, first, last))
