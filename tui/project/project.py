@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from tui.project import privacy, recovery, schema
+from tui.project import checked, privacy, recovery, schema
 from tui.project.check import CheckMixin
 from tui.project.clustering import ClusteringMixin
 from tui.project.codings import CodingsMixin
@@ -51,6 +51,9 @@ class Project(
         self._made_here: set[int] = set()  # events this session wrote (the rest came from elsewhere)
         self._lock_fd: int | None = None
         self._page_check: recovery.PageCheck | None = None
+        #: The file's data_version when a check of every page found it sound (None: not checked).
+        self._sound_at: int | None = None
+        self._page_check_at: int | None = None  # the data_version when the background check began
         self.opening = recovery.Opening()
 
     # ------------------------------------------------------------------ opening and closing
@@ -156,8 +159,13 @@ class Project(
             damage = recovery.schema_damage(conn, header.user_version)
             migrating = header.user_version < schema.SCHEMA_VERSION and not readonly
             later = verify == "background" and not migrating
+            sound_at: int | None = None  # the file's data_version when every page was found sound
             if damage is None and verify and not later:
-                damage = recovery.quick_damage(conn)
+                state = checked.file_state(path)
+                if not checked.was_checked(state):  # as margin found or left it: no need (checked.py)
+                    damage = recovery.quick_damage(conn)
+                if damage is None and checked.file_state(path) == state:
+                    sound_at = _data_version(conn)
             if damage is not None:
                 conn.close()
                 raise ProjectError(recovery.damaged_message(path, damage))
@@ -167,6 +175,7 @@ class Project(
                 schema.migrate(conn)
             project = cls(path, conn, coder)
             project.opening = opening
+            project._sound_at = sound_at
             if later:
                 project._page_check = recovery.PageCheck(path)
                 conn.before_write = project._wait_for_page_check
@@ -184,12 +193,14 @@ class Project(
 
     def start_page_check(self) -> None:
         """Begin the background page check of `open(verify="background")` (no-op otherwise)."""
-        if self._page_check is not None:
+        if self._page_check is not None and not self._page_check.started:
+            self._page_check_at = _data_version(self.conn)
             self._page_check.start()
 
     def _wait_for_page_check(self) -> None:
         """Before a write: wait for the page check begun at open, and refuse to write if it failed."""
         if self._page_check is not None:
+            self.start_page_check()
             damage = self._page_check.damage()
             if damage is not None:
                 raise ProjectError(recovery.damaged_message(self.path, damage))
@@ -217,10 +228,28 @@ class Project(
 
     def close(self) -> None:
         """Close the connection (every action was committed already), then release the lock."""
+        self._remember_if_sound()
         self.conn.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # only after SQLite closed its own handle: see lock()
             self._lock_fd = None
+
+    def _remember_if_sound(self) -> None:
+        """If every page was found sound and no other connection has written since (SQLite's
+        data_version, which this connection's own writes leave alone), remember the file as it
+        is now, so the next command need not check it again (`checked`)."""
+        found = self._sound_at
+        check = self._page_check
+        if check is not None and check.done and check.sound:
+            found = self._page_check_at
+        if found is None:
+            return
+        try:
+            unchanged = _data_version(self.conn) == found
+        except sqlite3.Error:
+            return
+        if unchanged:
+            checked.remember(checked.file_state(self.path))
 
     def lock(self) -> None:
         """Claim the project for this window; ProjectError if another margin window has it open.
@@ -345,3 +374,8 @@ class Project(
     def coders(self) -> list[Coder]:
         """Everyone who has coded in this project."""
         return [Coder(*r) for r in self.conn.execute("SELECT id, guid, name FROM coders ORDER BY name")]
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's data_version of `conn`: it changes when another connection commits to the file."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

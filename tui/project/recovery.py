@@ -12,7 +12,8 @@ before anything is read or written:
   refused by every command with one message that names the newest backup beside it; it is
   never written. The check of every page takes a while on a large study (1.5 s at 400,000
   lines): the coding window runs it in the background (`PageCheck`) and every write waits for
-  its verdict, so the window opens at once and still never writes into a damaged file.
+  its verdict, so the window opens at once and still never writes into a damaged file. A command
+  skips it for a file exactly as margin last found it sound or left it (`checked`).
 - leftovers of margin's own naming from a process that was killed: `.NAME.PID.part` (a backup
   being written), `.NAME.PID.building` (a demo being built), and their journals. They are
   removed when the process named by PID is no longer running.
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tui.project import schema
+from tui.project import checked, schema
 from tui.project.db import ProjectError, connect
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -272,10 +273,19 @@ class PageCheck:
         self._damage: str | None = None
         self._error: sqlite3.Error | None = None
         self._thread = threading.Thread(target=self._run, name="margin-page-check", daemon=True)
+        self._state: checked.State | None = None
+        #: Whether the check found every page sound in a file no program changed while it ran.
+        self.sound = False
+
+    @property
+    def started(self) -> bool:
+        """Whether `start` was called."""
+        return self._thread.ident is not None
 
     def start(self) -> None:
         """Begin the check in the background (once)."""
         if self._thread.ident is None:
+            self._state = checked.file_state(self.path)
             self._thread.start()
 
     def _run(self) -> None:
@@ -285,6 +295,7 @@ class PageCheck:
                 self._damage = quick_damage(conn)
             finally:
                 conn.close()
+            self.sound = self._damage is None and self._state is not None and checked.file_state(self.path) == self._state
         except sqlite3.Error as error:
             self._error = error
 
