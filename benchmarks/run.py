@@ -393,19 +393,20 @@ class Bench:
             path, facts = self.project(f"grow{rest}", build)
             work, rss = self.frames(self.workspace(path, facts), [facts["title"], facts["fragment"]])
             screen, rss2 = self.frames([*MARGIN, "open", str(path), "--coder", LISTING], ["Interview Fixed", "Rest 1"])
-            imports, peaks = [], []
-            for i in range(max(2, self.runs // 2)):
+            imports = []
+            # The first import checks every page (the windows above may have quit before their
+            # background check ended); the next ones find the file as margin left it (checked.py).
+            for i in range(max(3, self.runs // 2 + 1)):
                 start = time.perf_counter()
                 child = subprocess.Popen([*MARGIN, "import", str(path), str(small), "--title", f"Extra {i}",
                                           "--participant", "P99", "--coder", "bench"], env=self.env,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                _, status, usage = os.wait4(child.pid, 0)
+                _, status, _ = os.wait4(child.pid, 0)
                 child.returncode = status
                 imports.append(time.perf_counter() - start)
-                peaks.append(usage.ru_maxrss / 1024)
-            results.append((rest, work, screen, median(imports), max(rss, rss2), median(peaks)))
-        cells = [f"{r[0]:,}: open {r[1] * 1000:.0f}, screen {r[2] * 1000:.0f}, import {r[3] * 1000:.0f} ms, {r[4]:.0f} MB"
-                 for r in results]
+            results.append((rest, work, screen, median(imports[1:]), max(rss, rss2), imports[0]))
+        cells = [f"{r[0]:,}: open {r[1] * 1000:.0f}, screen {r[2] * 1000:.0f}, import {r[3] * 1000:.0f} ms "
+                 f"(the first {r[5] * 1000:.0f}), {r[4]:.0f} MB" for r in results]
         first, last = results[0], results[-1]
         self.row(f"open (workspace, 1,000 lines), project screen, `margin import` of 1,000 lines, as the rest grows "
                  f"{sizes[0]:,} -> {sizes[-1]:,} lines; peak RSS of the app",
