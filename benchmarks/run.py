@@ -88,7 +88,8 @@ class Bench:
         self.runs = runs
         self.quick = quick
         self.rows: list[tuple[str, str, str, str]] = []
-        self.env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"), PYTHONPATH=str(HERE.parent))
+        self.env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"), XDG_STATE_HOME=str(folder / "state"),
+                        PYTHONPATH=str(HERE.parent))
         self.env.pop("NO_COLOR", None)
         (folder / "baseline.py").write_text(BASELINE_APP)
         (folder / "textarea.py").write_text(TEXTAREA_APP)
