@@ -2,110 +2,140 @@
 
 Headings use Word's own Title and Heading 1-3 styles and quotes its Quote style, so a researcher
 restyles the whole document from the styles pane. Tables are real Word tables in the built-in
-Table Grid style with a repeating header row. They are written as WordprocessingML directly (one
-parse per table) rather than cell by cell, which keeps a transcript of thousands of lines fast.
+Table Grid style with a repeating header row.
+
+python-docx gives the package: the styles, the core properties and every part but the body. The
+body is written as WordprocessingML text and set into the document part as the file is saved: a
+report of every transcript is tens of megabytes of XML, and building it as elements for lxml to
+serialise took most of the export. The text is what lxml wrote from those elements, byte for
+byte. User text only ever goes between tags, shown (control characters as symbols) and escaped.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.text.paragraph import Paragraph
 
 from tui.formats.refi.write import xml_text
 from tui.formats.reports.snapshot import Quote, Snapshot
-from tui.text import visible_lines
+from tui.text import visible, visible_lines
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Usable width of an A4 or Letter page with Word's default margins, in twentieths of a point.
 _PAGE_WIDTH = 9000
+#: Where the body's content goes in the serialised document part: python-docx's template body
+#: holds only the section properties, which must stay last.
+_BODY_START = "<w:body>"
+
+
+def _unchanged_pattern() -> re.Pattern[str]:
+    """Text that `_plain` leaves as it is: line breaks and printable ASCII (each character of
+    which `visible` and `xml_text` are asked, not assumed, to leave alone)."""
+    kept = "".join(c for c in map(chr, range(0x20, 0x7F)) if visible(c) == c and xml_text(c) == c)
+    return re.compile(f"[\n{re.escape(kept)}]*")
+
+
+_UNCHANGED = _unchanged_pattern()
 
 
 def _plain(text: str) -> str:
-    """User text as a report shows it: control characters as visible symbols, line breaks kept."""
+    """User text as a report shows it: control characters as visible symbols, line breaks kept.
+
+    Text of printable ASCII and line breaks only (most transcripts) is left as it is, found in
+    one pass: `visible_lines` goes a line at a time, slow over a transcript's thousands of lines.
+    """
+    if _UNCHANGED.fullmatch(text):
+        return text
     return xml_text(visible_lines(text))
 
 
-def _x(text: str) -> str:
-    return escape(_plain(text))
+def _shown_lines(text: str) -> list[str]:
+    """The lines of `text` as they go between tags: shown (`_plain`) and escaped. Both change a
+    character at a time and keep line breaks, so the text is split once, at the end."""
+    return escape(_plain(text)).split("\n")
 
 
-def _paragraphs(text: str, bold: bool = False) -> str:
-    run = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    parts = text.split("\n") if text else [""]
-    return "".join(
-        f'<w:p><w:r>{run}<w:t xml:space="preserve">{_x(part)}</w:t></w:r></w:p>' if part else "<w:p/>"
-        for part in parts
+def _paragraph(text: str, style_id: str | None = None) -> str:
+    """A paragraph of `text` in a style, a run for each line, each after the first starting with
+    a line break (w:br); an empty line is a run of empty text."""
+    props = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
+    runs = "".join(
+        f'<w:r>{"<w:br/>" if number else ""}<w:t xml:space="preserve">{line}</w:t></w:r>'
+        for number, line in enumerate(_shown_lines(text))
     )
+    return f"<w:p>{props}{runs}</w:p>"
 
 
-def _table_xml(header: list[str], rows: list[list[str]], widths: list[int], style: str = "TableGrid") -> str:
+def _cell_paragraphs(texts: list[str], bold: bool) -> list[str]:
+    """Each text as a table cell's paragraphs, one for each line (an empty line an empty one).
+
+    All the texts are shown and escaped in one pass: a transcript's table has thousands of
+    cells, and a pass for each was much of the report's time.
+    """
+    run = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+    lines = [
+        f'<w:p>{run}<w:t xml:space="preserve">{line}</w:t></w:r></w:p>' if line else "<w:p/>"
+        for line in _shown_lines("\n".join(texts))
+    ]
+    cells, at = [], 0
+    for text in texts:
+        count = text.count("\n") + 1
+        cells.append("".join(lines[at:at + count]))
+        at += count
+    return cells
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[int], style_id: str) -> str:
+    """A Word table with a header row repeated on each page; no row splits across pages."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    starts = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
 
     def row(cells: list[str], head: bool) -> str:
         props = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if head else "<w:trPr><w:cantSplit/></w:trPr>"
-        return "<w:tr>" + props + "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{_paragraphs(c, head)}</w:tc>'
-            for c, w in zip(cells, widths)
-        ) + "</w:tr>"
+        return "<w:tr>" + props + "".join(f"{start}{cell}</w:tc>" for start, cell in zip(starts, cells)) + "</w:tr>"
 
-    body = "".join(row(r, False) for r in rows)
+    cells = iter(_cell_paragraphs([text for r in rows for text in r], bold=False))
+    body = "".join(row([next(cells) for _ in r], False) for r in rows)
     return (
-        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="0" w:type="auto"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/><w:tblW w:w="0" w:type="auto"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-        f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{row(header, True)}{body}</w:tbl>'
+        f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f'{row(_cell_paragraphs(header, bold=True), True)}{body}</w:tbl>'
     )
 
 
+def _with_body(document_xml: bytes, body: list[str]) -> bytes:
+    """The serialised document part with the `body` texts at the start of its w:body."""
+    text = document_xml.decode("utf-8")
+    if text.count(_BODY_START) != 1:
+        raise ValueError("the Word template's document part has no plain <w:body>")
+    at = text.index(_BODY_START) + len(_BODY_START)
+    return "".join((text[:at], *body, text[at:])).encode("utf-8")
+
+
 class _Doc:
+    """python-docx's document, for its package, and the body's XML, a text for each block."""
+
     def __init__(self) -> None:
         self.doc = docx.Document()
         self.doc.styles["Normal"].font.size = Pt(10.5)
-        # Style ids looked up once: python-docx looks a style up by name on every paragraph, slowly.
+        # Style ids (Heading1 for "Heading 1") looked up once, by name.
         names = ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote", "List Bullet", "Table Grid")
         self.ids = {name: self.doc.styles[name].style_id for name in names}
-        self._end = self.doc.element.body.sectPr
-
-    def _add(self, element) -> None:
-        """Put a paragraph or table at the end of the body, before its section properties.
-        (python-docx's own add_paragraph looks for them from the start of the body each time,
-        which grows with the document: a report of every transcript took quadratic time.)"""
-        if self._end is not None:
-            self._end.addprevious(element)
-        else:
-            self.doc.element.body.append(element)
-
-    def _paragraph(self, style: str | None):
-        p = OxmlElement("w:p")
-        self._add(p)
-        paragraph = Paragraph(p, self.doc._body)
-        if style is not None:
-            paragraph._p.get_or_add_pPr().style = self.ids[style]
-        return paragraph
+        self.body: list[str] = []
 
     def heading(self, text: str, level: int) -> None:
         self.para(text, "Title" if level == 0 else f"Heading {level}")
 
     def para(self, text: str, style: str | None = None) -> None:
-        """A paragraph of `text`, a line break for each newline; its runs are built as elements
-        (python-docx's add_run walks the text a character at a time)."""
-        p = self._paragraph(style)._p
-        for number, line in enumerate(_plain(text).split("\n")):
-            run = OxmlElement("w:r")
-            if number:
-                run.append(OxmlElement("w:br"))
-            shown = OxmlElement("w:t")
-            shown.text = line
-            shown.set(qn("xml:space"), "preserve")
-            run.append(shown)
-            p.append(run)
+        self.body.append(_paragraph(text, self.ids[style] if style else None))
 
     def bullet(self, text: str) -> None:
         self.para(text, "List Bullet")
@@ -116,8 +146,19 @@ class _Doc:
     def table(self, header: list[str], rows: list[list[str]], shares: list[int]) -> None:
         total = sum(shares)
         widths = [_PAGE_WIDTH * s // total for s in shares]
-        self._add(parse_xml(_table_xml(header, rows, widths, self.ids["Table Grid"])))
-        self._paragraph(None)  # Word joins tables that touch
+        self.body.append(_table(header, rows, widths, self.ids["Table Grid"]))
+        self.body.append("<w:p/>")  # Word joins tables that touch
+
+    def save(self, path: Path) -> None:
+        """Save the package as python-docx writes it, its document part carrying the body.
+        The parts are rewritten in python-docx's order and way (ZipFile.writestr, deflated)."""
+        packed = io.BytesIO()
+        self.doc.save(packed)
+        document = self.doc.part.partname.membername
+        with zipfile.ZipFile(packed) as template, zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as out:
+            for name in template.namelist():
+                data = template.read(name)
+                out.writestr(name, _with_body(data, self.body) if name == document else data)
 
 
 def _made_at(stamp: str) -> datetime:
@@ -204,4 +245,4 @@ def render(snapshot: Snapshot, path: Path, check: Callable[[], None] | None = No
                 if entry.body:
                     out.para(entry.body)
     check()
-    out.doc.save(str(path))
+    out.save(path)
