@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.project.model import LEVEL_LABELS, NOTE_LETTERS, Coding, Note, Theme, span_text
 from tui.text import visible, visible_lines
+from tui.widgets.text_row import TextRow
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,12 @@ class CodingPane(VerticalScroll, can_focus=False):
     CodingPane {
         background: $surface;
         padding: 0 1;
-        & > Static { width: 1fr; }
+        & > Static, & > TextRow { width: 1fr; }
     }
     """
 
     def compose(self):  # type: ignore[override]
-        yield Static(Content(""), id="coding-pane-heading")
+        yield TextRow(id="coding-pane-heading")
         yield Static(Content(""), id="coding-pane-body")
 
     _heading = ""
@@ -113,7 +114,7 @@ class CodingPane(VerticalScroll, can_focus=False):
         if state.heading != self._heading:  # another line: its themes from the top
             self._heading = state.heading
             self.scroll_home(animate=False, immediate=True)
-            self._update(self.query_one("#coding-pane-heading", Static), Content.styled(state.heading, "bold"))
+            self.query_one("#coding-pane-heading", TextRow).update(Content.styled(state.heading, "bold"))
         if state.body() != self._body:
             self._body = state.body()
             self._update(self.query_one("#coding-pane-body", Static), pane_content(state))
@@ -150,5 +151,6 @@ class CodingPane(VerticalScroll, can_focus=False):
     @property
     def text(self) -> str:
         """The plain text shown, for tests and screen readers."""
-        heading, body = (self.query_one(f"#coding-pane-{part}", Static) for part in ("heading", "body"))
+        heading = self.query_one("#coding-pane-heading", TextRow)
+        body = self.query_one("#coding-pane-body", Static)
         return f"{heading.content}\n{body.content}"

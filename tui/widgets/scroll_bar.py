@@ -8,6 +8,8 @@ below the thumb pages, a drag moves it) and hands them to the compositor as stri
 
 from __future__ import annotations
 
+from math import ceil
+
 from rich.color import Color
 from rich.segment import Segment
 from textual.cache import LRUCache
@@ -22,7 +24,7 @@ _BACK, _BAR = Color.parse("#555555"), Color.parse("bright_magenta")
 
 
 class RowScrollBar(ScrollBar):
-    """A vertical `ScrollBar` whose rows are kept per thumb position and style."""
+    """A vertical `ScrollBar` whose rows are kept per place of the thumb and style."""
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1) -> None:
         super().__init__(vertical, name, thickness=thickness)
@@ -38,7 +40,8 @@ class RowScrollBar(ScrollBar):
         back = getattr(style, "bgcolor", None) or _BACK
         bar = getattr(style, "color", None) or _BAR
         base = self.visual_style.rich_style  # beneath every segment, as Textual renders a widget's visual
-        key = (width, height, renderer.virtual_size, renderer.window_size, renderer.position, back, bar, base)
+        thumb = _thumb(height, renderer.virtual_size, renderer.window_size, renderer.position)
+        key = (width, height, thumb, back, bar, base)
         rows = self._kept.get(key)
         if rows is None:
             column = renderer.render_bar(
@@ -47,3 +50,15 @@ class RowScrollBar(ScrollBar):
             )
             rows = self._kept[key] = [Strip(Segment.apply_style([segment], base), width) for segment in column.segments]
         return hand_over(self, rows[crop.y : crop.y + crop.height], crop)
+
+
+def _thumb(height: int, virtual_size: float, window_size: float, position: float) -> tuple[int, int] | None:
+    """Where `ScrollBarRender.render_bar` puts the thumb, in eighths of a row (its glyphs' steps):
+    the bar's rows depend on this, not on the scroll position itself, which changes at every line
+    scrolled while the thumb of a 100,000-line transcript moves once in thousands. None: no thumb."""
+    if not (window_size and height and virtual_size and height != virtual_size):
+        return None
+    steps = len(ScrollBarRender.VERTICAL_BARS)
+    size = max(1, window_size / (virtual_size / height))
+    start = int((height - size) * (position / (virtual_size - window_size)) * steps)
+    return start, start + ceil(size * steps)
