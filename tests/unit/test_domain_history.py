@@ -396,3 +396,18 @@ def test_history_shows_the_latest_two_hundred(project: Project) -> None:
     project.conn.executemany("INSERT INTO events (at, action, payload, state) VALUES ('now', 'x', '{}', 'final')",
                              [()] * 205)
     assert len(project.history()) == 200
+
+
+def test_insert_many_returns_the_ids_in_order_and_records_like_insert(project: Project) -> None:
+    theme = project.create_theme("A")
+    rows = [{"guid": f"00000000-0000-4000-8000-00000000000{n}", "transcript_id": 1, "first_line": n,
+             "last_line": n, "theme_id": theme.id, "coder_id": None, "created_at": "2026-01-01T00:00:00Z"}
+            for n in (3, 1, 2)]
+    with project.action("test.bulk", "bulk", undoable=False):
+        ids = project._insert_many("codings", rows[:2] + [{**rows[2], "key_quote": 1}])
+    assert [project.coding(i).first_line for i in ids] == [3, 1, 2]
+    assert project.coding(ids[2]).key_quote and not project.coding(ids[0]).key_quote
+    with project.action("test.bulk", "bulk again"):  # undoable: each row recorded, as by _insert
+        (again,) = project._insert_many("codings", [{**rows[0], "guid": "00000000-0000-4000-8000-000000000009",
+                                                     "first_line": 4, "last_line": 4}])
+    assert project.undo() is not None and again not in {c.id for c in project.codings()}

@@ -220,3 +220,24 @@ def test_find_matches_where_casefold_lengthens_the_text(project: Project) -> Non
 def test_find_matches_in_text_without_lines(project: Project) -> None:
     t = project.import_transcript(title="Bare", text="abc", lines=[], participant=None)
     assert project.find_matches(t.id, "abc") == []
+
+
+def test_lines_indexed_together_are_searchable_once_the_block_ends(project: Project) -> None:
+    with project.action("test.import", "import two", undoable=False), project.lines_indexed_together():
+        for title in ("Two", "Three"):
+            text = f"P02: {title} strange"
+            project.import_transcript(title=title, text=text, lines=make_lines(text), participant=None)
+        assert project.search_lines("strange") == [(1, 2)]  # not yet: the block indexes at its end
+    assert project.search_lines("strange") == [(1, 2), (2, 1), (3, 1)]
+    assert project.check() == []
+
+
+def test_lines_indexed_together_leave_nothing_when_the_action_fails(project: Project) -> None:
+    with pytest.raises(RuntimeError):
+        with project.action("test.import", "import one", undoable=False), project.lines_indexed_together():
+            project.import_transcript(title="Two", text="P02: strange", lines=make_lines("P02: strange"), participant=None)
+            raise RuntimeError("stop")
+    assert len(project.transcripts()) == 1 and project.search_lines("strange") == [(1, 2)]
+    project.import_transcript(title="Two", text="P02: strange", lines=make_lines("P02: strange"), participant=None)
+    assert project.search_lines("strange") == [(1, 2), (2, 1)]  # indexed at once again, and once
+    assert project.check() == []

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from tui.project.db import ProjectError, describe_sqlite_error, now, transaction
@@ -152,6 +153,30 @@ class HistoryMixin:
         if self._recording():
             self._record(table, None, self._row(table, row["id"]))
         return row
+
+    def _insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows inside an action, as `_insert` inserts each, and return their ids in order.
+
+        In an action that keeps no row images (an import), rows with the same columns go to
+        SQLite in one `executemany`: 20,000 codings are then a few statements, not 20,000
+        calls. Their ids are read back as those above the largest id before them, in order:
+        every table written this way is AUTOINCREMENT, whose ids only grow (the count is checked).
+        """
+        if self._recording():
+            return [self._insert(table, row)["id"] for row in rows]
+        if any("id" in row for row in rows):
+            raise ValueError("_insert_many chooses the ids: rows must not have one")
+        before = self.conn.execute(f'SELECT ifnull(max(id), 0) FROM "{table}"').fetchone()[0]
+        for columns, same in groupby(rows, key=tuple):
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            self.conn.executemany(
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [tuple(row.values()) for row in same]
+            )
+        ids = [r[0] for r in self.conn.execute(f'SELECT id FROM "{table}" WHERE id > ? ORDER BY id', (before,))]
+        if len(ids) != len(rows):
+            raise ProjectError(f"{len(rows)} rows inserted into {table}, but {len(ids)} new ids found")
+        return ids
 
     def _update(self, table: str, row_id: int, **values: Any) -> dict[str, Any]:
         """Update a row inside an action and record before and after; return the new row."""

@@ -7,7 +7,8 @@ fit). Sources are wrapped into numbered lines like any import, and a selection t
 fall on line boundaries becomes the lines it touches (counted as widened).
 
 The domain's public write methods do not take a GUID yet, so the rows are written here with the
-domain's own in-action helpers (`Project.action`, `_insert`, `_update`), inside one action.
+domain's own in-action helpers (`Project.action`, `_insert`, `_insert_many`, `_update`), inside one
+action.
 """
 
 from __future__ import annotations
@@ -283,7 +284,7 @@ class _Merge:
                        for number, (start, end, speaker, turn, label, stamp) in enumerate(source.lines, 1)]
             else:
                 try:
-                    parsed = parse_text(source.text, title=source.name, width=width)
+                    parsed = parse_text(source.text, title=source.name, width=width, guess=False)
                 except TranscriptError as error:
                     raise ProjectError(f"{self.report.file}: source '{source.name}': {error}") from None
                 text, cut = parsed.text, parsed.lines
@@ -316,6 +317,7 @@ class _Merge:
         existing_codings = {c.guid.lower(): c for c in self.p.codings(transcript_id=transcript_id)}
         keys = {(c.theme_id, c.first_line, c.last_line) for c in existing_codings.values()}
         made_here: set[tuple[int, int, int]] = set()
+        new_rows: list[dict[str, Any]] = []
         key_quote = _has(Coding, "key_quote")
         for note in source.notes:
             self.note_home.setdefault(note, ("transcript", transcript_id))
@@ -366,11 +368,16 @@ class _Merge:
                 }
                 if key_quote and selection.key_quote:
                     row["key_quote"] = 1
-                inserted = self.p._insert("codings", row)
-                self.coding_ids[row["guid"]] = inserted["id"]
+                new_rows.append(row)
                 for note in notes:
-                    self.note_home.setdefault(note, ("coding", inserted["id"]))
+                    self.note_home.setdefault(note, ("coding", row["guid"]))
                 self.report.count(self.report.added, "codings")
+        self._insert_codings(new_rows)
+
+    def _insert_codings(self, rows: list[dict[str, Any]]) -> None:
+        """Store a source's new codings in one go (one statement, not one per coding) and keep their ids."""
+        for row, coding_id in zip(rows, self.p._insert_many("codings", rows)):
+            self.coding_ids[row["guid"]] = coding_id
 
     def notes(self) -> None:
         existing_memos = {m.guid.lower(): m for m in self.p.memos()}
@@ -425,11 +432,12 @@ class _Merge:
                 row["transcript_id"] = where
             elif home == "lines":
                 row["transcript_id"] = where[0]
-            elif home == "coding":
+            elif home == "coding":  # `where` is the coding's GUID: its id is known once its source is stored
+                coding_id = self.coding_ids[where]
                 if "coding_id" in memo_fields:
-                    row["coding_id"] = where
+                    row["coding_id"] = coding_id
                 else:
-                    row["transcript_id"] = next((c.transcript_id for c in self.p.codings() if c.id == where), None)
+                    row["transcript_id"] = next((c.transcript_id for c in self.p.codings() if c.id == coding_id), None)
             if tags.get("participant"):
                 row["participant_id"] = self.participant_ids.get(tags["participant"])
             if "stage" in memo_fields and tags.get("stage") in _stages():
@@ -517,7 +525,8 @@ def merge(
     steps = Steps(progress, cancelled, total=len(refi.sources) + 2)
     steps.check()
     try:
-        with project.action("import.refi", f"import {file_name}", undoable=False):
+        # The lines of all the file's sources go into the search index together, at the end.
+        with project.action("import.refi", f"import {file_name}", undoable=False), project.lines_indexed_together():
             job = _Merge(project, refi, report, overwrite, width, steps)
             job.users()
             job.cases()

@@ -11,6 +11,7 @@ code-point offsets over the LF text here, so everything after this module sees o
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class RefiError(ProjectError):
     """A REFI-QDA file that cannot be read; one line naming the file and the problem."""
 
 
+@functools.lru_cache(maxsize=4096)  # a file names the same few users and codes on every coding
 def norm_guid(value: str | None) -> str | None:
     """A GUID as margin stores it: lowercase 8-4-4-4-12, no braces; None if it is not one."""
     if not value:
@@ -142,18 +144,25 @@ def _parse_xml(data: bytes, name: str) -> ET.Element:
 
 
 def _children(element: ET.Element, tag: str) -> list[ET.Element]:
-    return [child for child in element if child.tag == tag]
+    """The direct children named `tag` (`findall` of a bare name compares the children in C)."""
+    return element.findall(tag)
 
 
 def _child(element: ET.Element, tag: str) -> ET.Element | None:
-    for child in element:
-        if child.tag == tag:
-            return child
-    return None
+    """The first direct child named `tag`, or None."""
+    return element.find(tag)
 
 
 def _text_of(element: ET.Element | None) -> str:
     return "" if element is None else (element.text or "")
+
+
+def _note_refs(element: ET.Element) -> list[str]:
+    """The GUIDs of the notes an element refers to (its NoteRef children), malformed ones left out."""
+    refs = element.findall("NoteRef")
+    if not refs:  # most selections and codings have none
+        return []
+    return [g for g in (norm_guid(r.get("targetGUID")) for r in refs) if g]
 
 
 def _guid_attr(element: ET.Element, attr: str, name: str, what: str, *, required: bool = True) -> str | None:
@@ -222,7 +231,7 @@ _COUNTINGS = (
 def _unit_map(raw: str, counting: _Counting) -> list[int] | None:
     """For each position in `counting`'s units, the code-point offset in the LF text; None for identity."""
     has_cr = "\r" in raw
-    has_astral = counting.utf16 and _ASTRAL.search(raw) is not None
+    has_astral = counting.utf16 and not raw.isascii() and _ASTRAL.search(raw) is not None
     if not has_astral and not (has_cr and counting.crlf_two):
         return None
     mapping: list[int] = []
@@ -456,19 +465,22 @@ def parse_qdpx(path: Path) -> RefiFile:
                 out.skipped.append(f"text source '{title}' (empty)")
                 continue
             raw_sources.append((element, guid, raw))
-        spans = [(raw, [_selection_span(s, name) for s in _children(e, "PlainTextSelection")])
-                 for e, _, raw in raw_sources]
+        # Each source's selections with their positions, read once: the counting is chosen from
+        # the positions, and then they are mapped with it.
+        selections_of = [[(s, *_selection_span(s, name)) for s in _children(e, "PlainTextSelection")]
+                         for e, _, _ in raw_sources]
+        spans = [(raw, [(start, end) for _, start, end in selections])
+                 for (_, _, raw), selections in zip(raw_sources, selections_of)]
         counting = _choose_counting(spans, out.origin)
         out.counting = counting.name
-        for element, guid, raw in raw_sources:
+        for (element, guid, raw), selections in zip(raw_sources, selections_of):
             text = raw.replace("\r\n", "\n").replace("\r", "\n")
             mapping = _unit_map(raw, counting)
             tags, _ = split_tag(_text_of(_child(element, "Description")))
             width = int(tags["width"]) if tags.get("width", "").isdigit() else None
             source = RefiSource(guid, (element.get("name") or "").strip() or guid[:8], text, width=width,
                                 lines=decode_lines(tags["lines"], len(text)) if "lines" in tags else None)
-            for selection in _children(element, "PlainTextSelection"):
-                start, end = _selection_span(selection, name)
+            for selection, start, end in selections:
                 # The schema requires these GUIDs; a file that lacks one (or mangles it) still has its
                 # codings: they get a GUID derived from where they are, the same on every import.
                 sel_guid = norm_guid(selection.get("guid")) or derived_guid("selection", f"{guid}:{start}:{end}")
@@ -485,14 +497,14 @@ def parse_qdpx(path: Path) -> RefiFile:
                         continue
                     coding_guid = norm_guid(coding.get("guid")) or derived_guid(
                         "coding", f"{sel_guid}:{code}:{len(chosen.codings)}")
-                    notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(coding, "NoteRef")) if g]
+                    notes = _note_refs(coding)
                     chosen.codings.append((coding_guid, code, norm_guid(coding.get("creatingUser")) or chosen.user,
                                            coding.get("creationDateTime") or chosen.created, notes))
-                chosen.notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(selection, "NoteRef")) if g]
+                chosen.notes = _note_refs(selection)
                 source.selections.append(chosen)
             if _children(element, "Coding"):
                 out.skipped.append(f"codings of the whole source '{source.name}' (margin codes lines)")
-            source.notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(element, "NoteRef")) if g]
+            source.notes = _note_refs(element)
             out.sources.append(source)
         notes = _child(root, "Notes")
         for note in _children(notes, "Note") if notes is not None else []:
@@ -506,7 +518,7 @@ def parse_qdpx(path: Path) -> RefiFile:
             tags, _ = split_tag(_text_of(_child(note, "Description")))
             out.notes[guid] = RefiNote(guid, (note.get("name") or "").strip(), body.replace("\r\n", "\n"),
                                        norm_guid(note.get("creatingUser")), note.get("creationDateTime"), tags)
-        out.project_notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _children(root, "NoteRef")) if g]
+        out.project_notes = _note_refs(root)
         sets = _child(root, "Sets")
         count = len(_children(sets, "Set")) if sets is not None else 0
         if count:

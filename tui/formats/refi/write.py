@@ -228,16 +228,16 @@ def _empty_codebook(project: Project) -> Exception:
     return ExportError(f"{project.path.name}: has no themes yet, so there is no codebook to export")
 
 
-def _lines_tag(text: str, lines: list, width: int) -> str | None:  # type: ignore[type-arg]
-    """margin's `lines` tag when wrapping `text` again would not give `lines` (None when it would)."""
+def _lines_tag(text: str, ours: list[tuple], width: int) -> str | None:  # type: ignore[type-arg]
+    """margin's `lines` tag when wrapping `text` again would not give the lines `ours` (start, end,
+    speaker, turn start, label length, timestamp of each; None when it would)."""
     from tui.formats.transcripts import TranscriptError, parse_text
 
     def shape(line) -> tuple:  # type: ignore[no-untyped-def, type-arg]
         return line.start, line.end, line.speaker, bool(line.turn_start), line.label_length, line.timestamp
 
-    ours = [shape(line) for line in lines]
     try:
-        again = [shape(line) for line in parse_text(text, width=width).lines]
+        again = [shape(line) for line in parse_text(text, width=width, guess=False).lines]
     except (TranscriptError, ValueError):
         again = []
     return None if again == ours else encode_lines(ours)
@@ -321,10 +321,11 @@ def project_xml(project: Project, steps: Steps | None = None) -> tuple[bytes, di
             source = _sub(sources, ns, "TextSource", {
                 "guid": transcript.guid, "name": transcript.title, "plainTextPath": f"internal://{file_name}",
             })
-            stored = project.lines(transcript.id)
-            tags: dict[str, str | None] = {"width": str(transcript.width), "lines": _lines_tag(text, stored, transcript.width)}
+            stored = project.line_shapes(transcript.id)
+            shapes = [line[1:] for line in stored]  # without the number
+            tags: dict[str, str | None] = {"width": str(transcript.width), "lines": _lines_tag(text, shapes, transcript.width)}
             _sub(source, ns, "Description", text=with_tag(tags))
-            lines = {line.number: (line.start, line.end) for line in stored}
+            lines = {number: (start, end) for number, start, end, *_ in stored}
             spans: list[tuple[int, int, int, _Node]] = []
             for coding in codings_by_transcript.get(transcript.id, []):
                 if coding.first_line not in lines or coding.last_line not in lines:

@@ -81,6 +81,7 @@ def _build(
     source_format: str,
     encoding: str,
     name: str,
+    guess: bool = True,
 ) -> ParsedTranscript:
     lines = wrap_lines(text, paragraphs, width)
     if not lines:
@@ -89,7 +90,7 @@ def _build(
         title=title,
         text=text,
         lines=lines,
-        participant=guess_participant(text, paragraphs),
+        participant=guess_participant(text, paragraphs) if guess else None,
         source_format=source_format,
         encoding=encoding,
     )
@@ -104,13 +105,18 @@ def parse_text(
     width: int = DEFAULT_WIDTH,
     speaker_pattern: str | re.Pattern[str] | None = None,
     not_speakers: Collection[str] = (),
+    guess: bool = True,
 ) -> ParsedTranscript:
-    """Parse already-decoded plain text or Markdown (newlines are normalised here)."""
+    """Parse already-decoded plain text or Markdown (newlines are normalised here).
+
+    With `guess=False` the participant is not guessed (`participant` is None): a caller that
+    only wants the lines (a REFI-QDA file names its cases) saves counting every turn's words.
+    """
     text = normalise_newlines(text)
     paragraphs = split_paragraphs(
         text, speaker_pattern=speaker_pattern, markdown=source_format == "md", not_speakers=not_speakers
     )
-    return _build(title, text, paragraphs, width, source_format, encoding, title)
+    return _build(title, text, paragraphs, width, source_format, encoding, title, guess)
 
 
 def read_transcript(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ def compile_speaker_pattern(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+@functools.lru_cache(maxsize=1024)  # a transcript has a few labels, each on hundreds of turns
 def _plausible_label(speaker: str, max_chars: int = MAX_LABEL_CHARS) -> bool:
     """The default pattern's extra rules: short, has a letter, written like a name or role."""
     if len(speaker) > max_chars or not any(c.isalpha() for c in speaker):
@@ -176,6 +178,8 @@ def _detector(speaker_pattern: str | re.Pattern[str] | None, markdown: bool) -> 
 
 
 _FIRST_NON_SPACE = re.compile(r"\S")
+#: What is known of a paragraph that no Word table row describes: nothing; search it for a label.
+_SEARCH_FOR_LABEL = Known(detect=True)
 
 
 def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -206,6 +210,14 @@ def split_paragraphs(
     """
     detect = _detector(speaker_pattern, markdown)
     explicit = explicit or {}
+    verdicts: dict[str, bool] = {}
+
+    def refused(label: str) -> bool:
+        """`not_speaker`'s verdict, asked once per label (a few labels start hundreds of turns)."""
+        if label not in verdicts:
+            verdicts[label] = not_speaker(label, not_speakers)
+        return verdicts[label]
+
     paragraphs: list[Paragraph] = []
     speaker: str | None = None
     for start, end in _paragraph_spans(text):
@@ -216,7 +228,7 @@ def split_paragraphs(
         body_end = end
         while text[body_end - 1].isspace():
             body_end -= 1
-        known = explicit.get(start, Known(detect=True))
+        known = explicit.get(start, _SEARCH_FOR_LABEL)
         cues = ((body_start, known.timestamp),) if known.timestamp is not None else ()
         if not known.detect:
             if known.speaker is not None:
@@ -234,7 +246,7 @@ def split_paragraphs(
         found = detect(para, body_start - start)
         if found is None:
             paragraphs.append(Paragraph(body_start, body_end, speaker, cues=cues))
-        elif not_speaker(found[0], not_speakers):
+        elif refused(found[0]):
             paragraphs.append(Paragraph(body_start, body_end, None, cues=cues))
         else:
             speaker, label_length = found
