@@ -226,4 +226,3 @@ class ExtractsScreen(AnalysisScreen):
         screen = MemosScreen(self.project, coding_id=extract.coding_id)
         self.app.push_screen(screen)
         screen.call_after_refresh(screen.action_new)
-
