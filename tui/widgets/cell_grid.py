@@ -32,6 +32,21 @@ from textual.strip import Strip
 PADDING = 1
 
 
+class _CellMessage(Message):
+    """A message about one cell of a grid."""
+
+    def __init__(self, grid: CellGrid, coordinate: Coordinate) -> None:
+        super().__init__()
+        self.grid = grid
+        #: The cell.
+        self.coordinate = coordinate
+
+    @property
+    def control(self) -> CellGrid:
+        """The grid the cell is in."""
+        return self.grid
+
+
 class CellGrid(ScrollView, can_focus=True):
     """Columns of fixed widths under a header row that stays in view; the screen says what they hold."""
 
@@ -69,33 +84,11 @@ class CellGrid(ScrollView, can_focus=True):
     }
     """
 
-    class CellHighlighted(Message):
-        """The cursor moved to another cell."""
+    class CellHighlighted(_CellMessage):
+        """The cursor moved to another cell (`coordinate`)."""
 
-        def __init__(self, grid: CellGrid, coordinate: Coordinate) -> None:
-            super().__init__()
-            self.grid = grid
-            #: The cell under the cursor.
-            self.coordinate = coordinate
-
-        @property
-        def control(self) -> CellGrid:
-            """The grid the cursor moved in."""
-            return self.grid
-
-    class CellSelected(Message):
-        """`enter` (or a click) on a cell."""
-
-        def __init__(self, grid: CellGrid, coordinate: Coordinate) -> None:
-            super().__init__()
-            self.grid = grid
-            #: The cell chosen.
-            self.coordinate = coordinate
-
-        @property
-        def control(self) -> CellGrid:
-            """The grid a cell was chosen in."""
-            return self.grid
+    class CellSelected(_CellMessage):
+        """`enter` (or a second click) on the cell `coordinate`."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
