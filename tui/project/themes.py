@@ -42,8 +42,8 @@ _NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 class ThemeTable(Mapping[int, Theme]):
     """Every theme by id, each `Theme` made when first asked for. The board of 10,000 themes
-    orders them from `outline` and makes only the themes it shows: making all of them was a
-    quarter of its opening."""
+    orders them as a `tree` from their rows and makes only the themes it shows: making all of
+    them was a quarter of its opening."""
 
     def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
         self._rows = {row[0]: row for row in rows}  # the columns of _COLUMNS
@@ -64,12 +64,44 @@ class ThemeTable(Mapping[int, Theme]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    def outline(self) -> Iterator[tuple[int, int | None, str, int | None, str]]:
-        """(id, parent id, level, participant id, name) of every theme, no `Theme` made; the parent
-        None where the parent is not in the project."""
+    def tree(self, rank: Mapping[str, int], case: int | None = None) -> list[tuple[int, int]]:
+        """(theme id, depth) of every theme in view, depth first: each below its parent (at the top
+        where its parent is not in the project), siblings by their level's `rank` (highest first),
+        name and id. With a `case`, other participants' themes are left out; a theme whose parent
+        is left out, or that is on a loop of parents, comes last, at the top, by name."""
         rows = self._rows
-        for theme_id, _, name, parent_id, level, participant_id, *_ in rows.values():
-            yield theme_id, parent_id if parent_id in rows else None, level, participant_id, name
+        children: dict[int | None, list[tuple[int, str, int]]] = {}
+        shown = 0
+        for row in rows.values():  # 10,000 themes: a plain loop over the rows, no Theme made
+            participant = row[5]
+            if case is not None and participant is not None and participant != case:
+                continue
+            shown += 1
+            parent = row[3] if row[3] in rows else None
+            key = (-rank.get(row[4], 0), row[2].casefold(), row[0])
+            group = children.get(parent)
+            if group is None:
+                children[parent] = [key]
+            else:
+                group.append(key)
+        for group in children.values():
+            group.sort()
+        made: list[tuple[int, int]] = []
+        stack = [(key[2], 0) for key in reversed(children.get(None, ()))]
+        seen: set[int] = set()
+        while stack:
+            theme_id, depth = stack.pop()
+            if theme_id in seen:
+                continue
+            seen.add(theme_id)
+            made.append((theme_id, depth))
+            below = children.get(theme_id)
+            if below:
+                stack.extend([(key[2], depth + 1) for key in reversed(below)])
+        if len(seen) < shown:
+            left = sorted((key[1], key[2]) for group in children.values() for key in group if key[2] not in seen)
+            made.extend((theme_id, 0) for _, theme_id in left)
+        return made
 
     def by_name(self) -> list[Theme]:
         """Every theme in the order of `themes()`: by name as SQLite's NOCASE compares (ASCII letters

@@ -188,43 +188,12 @@ class ThemeBoardScreen(AnalysisScreen):
                 self._index = ThemeIndex(shown, self.project.theme_paths())
             rows = [BoardRow(m.theme.id, 0) for m in self._index.rank(self._filter, 500)]
         else:
-            rows = self._tree_rows(rank)
+            rows = list(map(BoardRow._make, self._themes.tree(rank, self.case_id)))
         self._rows = rows
         cursor = next((i for i, r in enumerate(rows) if r.theme_id == current), None)
         self.rows.set_rows(LazyRows(len(rows), lambda i: self.row_content(rows[i])), cursor)
         self._show_detail()
         self.refresh_status()
-
-    def _tree_rows(self, rank: dict[str, int]) -> list[BoardRow]:
-        """The themes of the case in view as a tree: each below its parent, siblings by level
-        (highest first), name and id."""
-        case = self.case_id
-        # Per parent, each child's sort key (-level, name, id): its id is the key's last item.
-        children: dict[int | None, list[tuple[int, str, int]]] = {}
-        shown = 0
-        for theme_id, parent_id, level, participant_id, name in self._themes.outline():
-            if case is not None and participant_id is not None and participant_id != case:
-                continue  # another case's statement or PET (visible_theme, inlined: it runs per theme)
-            shown += 1
-            children.setdefault(parent_id, []).append((-rank.get(level, 0), name.casefold(), theme_id))
-        for group in children.values():
-            group.sort()
-        rows: list[BoardRow] = []
-        stack = [(key[2], 0) for key in reversed(children.get(None, []))]
-        seen: set[int] = set()
-        while stack:
-            theme_id, depth = stack.pop()
-            if theme_id in seen:
-                continue
-            seen.add(theme_id)
-            rows.append(BoardRow(theme_id, depth))
-            below = children.get(theme_id)
-            if below:
-                stack.extend((key[2], depth + 1) for key in reversed(below))
-        if len(seen) < shown:  # a theme whose parent is hidden in this case still shows, at the top
-            left = sorted((key[1], key[2]) for group in children.values() for key in group if key[2] not in seen)
-            rows.extend(BoardRow(theme_id, 0) for _, theme_id in left)
-        return rows
 
     def row_content(self, row: BoardRow) -> Content:
         """The line for one theme: counts, a mark, the tree, level, name, colour, strategy, scope."""
