@@ -118,12 +118,8 @@ class ThemePicker(Dialog["PickResult | None"]):
     ) -> None:
         """Offer `themes`; `paths` maps theme ids to "Parent/Child" paths, `participants` ids to pseudonyms."""
         super().__init__()
-        self._themes = themes
         self._index: ThemeIndex | None = None  # taken at the first letter typed, not to open the list
-        self._paths = paths
-        self._participants = participants
-        self._title = title
-        self._new_label = new_label
+        self.offer(themes, paths=paths, participants=participants, title=title, new_label=new_label)
 
     #: The name the app's one kept picker is installed under (`kept`).
     KEPT = "margin-theme-picker"
@@ -149,7 +145,8 @@ class ThemePicker(Dialog["PickResult | None"]):
         self, themes: Sequence[Theme], *, paths: Mapping[int, str], participants: Mapping[int, str], title: str,
         new_label: str,
     ) -> None:
-        """Offer `themes` afresh: an empty search box, every theme listed (a kept picker)."""
+        """Offer `themes` afresh (as made, or again as a kept picker): an empty search box, every
+        theme listed."""
         self._themes, self._paths, self._participants = themes, paths, participants
         self._title, self._new_label = title, new_label
         self._index = None
