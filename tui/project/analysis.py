@@ -391,13 +391,12 @@ class Extracts(Sequence[Extract]):
 
 
 def _texts(project: Project, coding_ids: list[int]) -> dict[int, str]:
-    """The text of each coding: its lines, the lines of one turn one paragraph, a new turn a new one."""
+    """The text of each coding (a page of them, within SQLite's bound parameters): its lines, the
+    lines of one turn one paragraph, a new turn a new one."""
     lines: dict[int, list[tuple[int, str, int]]] = {}
-    for start in range(0, len(coding_ids), 900):
-        chunk = coding_ids[start : start + 900]
-        sql = _EXTRACT_LINES_SQL.format(marks=",".join("?" * len(chunk)))
-        for coding_id, number, text, turn_start in project.conn.execute(sql, chunk):
-            lines.setdefault(coding_id, []).append((number, text, turn_start))
+    sql = _EXTRACT_LINES_SQL.format(marks=",".join("?" * len(coding_ids)))
+    for coding_id, number, text, turn_start in project.conn.execute(sql, coding_ids):
+        lines.setdefault(coding_id, []).append((number, text, turn_start))
     texts = {}
     for coding_id, found in lines.items():
         found.sort()
