@@ -13,12 +13,7 @@ import traceback
 from pathlib import Path
 
 from tui import __version__
-
-
-def state_dir() -> Path:
-    """Where margin keeps logs: $XDG_STATE_HOME/margin or ~/.local/state/margin."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "margin"
+from tui.config import state_dir
 
 
 def write_crash_log(error: BaseException) -> Path | None:

@@ -24,6 +24,8 @@ import json
 import os
 from pathlib import Path
 
+from tui.config import state_dir, write_private_json
+
 #: How many files are remembered (the oldest are forgotten first).
 KEPT = 200
 
@@ -32,8 +34,7 @@ State = tuple[str, list[int]]
 
 
 def _record_path() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "margin" / "checked.json"
+    return state_dir() / "checked.json"
 
 
 def file_state(path: Path) -> State | None:
@@ -70,14 +71,7 @@ def remember(state: State | None) -> None:
     record = _load()
     record.pop(state[0], None)
     record[state[0]] = state[1]  # the newest last: the oldest are the first forgotten
-    kept = dict(list(record.items())[-KEPT:])
-    path = _record_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f".checked.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(kept, handle)
-        os.replace(tmp, path)
+        write_private_json(_record_path(), dict(list(record.items())[-KEPT:]))
     except OSError:
         return
