@@ -17,7 +17,8 @@ key in the order it arrived:
 2. Typed text for a text field goes straight to it: the field applies its keys in order itself
    (`tui.widgets.fields`) and typing changes nothing else.
 3. Any other key (an edit key in a field, tab, escape, a key without a binding) is on its way
-   until the widget has handled it and, if it went on up, until it is back at the app and its
+   until the widget has handled it and what that set off has reached its screen (the Submitted
+   of an Enter, which closes a prompt) and, if it went on up, until it is back at the app and its
    binding has run; the next key waits until then.
 4. While a screen or dialog that has just opened is not mounted, or has no focused widget yet
    though it has some to focus, keys wait for it.
@@ -30,11 +31,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 #: How long a key on its way, or a dialog without a focused field, may hold up the next keys.
@@ -134,13 +138,25 @@ class KeyOrder(App[None]):
             self._settled(event)
             return
         target = self.focused or self.screen
-        if not target.call_later(self._handled_by_widget, event):
+        if not target.call_later(self._handled_by_widget, event, target):
             self._settled(event)
 
-    def _handled_by_widget(self, event: events.Key | events.Paste) -> None:
-        """Run in the widget's own loop, after it handled `event`: settled, unless it went on up."""
+    def _handled_by_widget(self, event: events.Key | events.Paste, widget: Widget) -> None:
+        """Run in the widget's own loop, after it handled `event`: settled, unless it went on up,
+        once what the key set off has reached its screen (`_after_bubbling`)."""
         if event._stop_propagation or not event.bubble:
-            self.call_later(self._settle_and_hand_on, event)
+            self._after_bubbling(widget, lambda: self.call_later(self._settle_and_hand_on, event))
+
+    def _after_bubbling(self, node: Widget, then: Callable[[], object]) -> None:
+        """Call `then` once the messages `node` has posted upward so far have been handled by each
+        of its parents up to the screen: each parent's loop is asked in turn, after what it already
+        holds. A field's Enter posts Submitted, which its screen answers by closing (a prompt, the
+        search box): the keys after the Enter must wait for that, or they reach the closing field."""
+        parent = node.parent
+        if isinstance(node, Screen) or not isinstance(parent, Widget):
+            then()
+        elif not parent.call_later(self._after_bubbling, parent, then):
+            then()  # the parent is gone (the screen closed): nothing left to wait for
 
     async def _settle_and_hand_on(self, event: events.Key | events.Paste) -> None:
         self._settled(event)

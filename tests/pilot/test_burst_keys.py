@@ -83,3 +83,18 @@ async def test_workspace_search_applies_a_burst_in_order(study: Study) -> None:
         assert isinstance(screen, WorkspaceScreen)
         assert screen.query_one("#workspace-search", Input).value == "ward"
         assert screen.view.matches == [n - 1 for n in study.lines_containing("ward")]
+
+
+async def test_keys_after_the_enter_that_closes_a_prompt_go_where_it_leads(study: Study) -> None:
+    app = MarginApp(study.project, transcript_id=study.transcript_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # `:3` Enter goes to line 3; the `t` and the letters behind it, in the same write, open the
+        # picker on that line and search in it (they used to reach the closing prompt and be lost).
+        await send_burst(pilot, ["colon", "3", "enter", "t", *"wrd"])
+        for _ in range(8):
+            await pilot.pause()
+        assert isinstance(app.screen, ThemePicker), app.screen
+        assert app.screen.query_one("#query", Input).value == "wrd"
+        workspace = app.screen_stack[-2]
+        assert isinstance(workspace, WorkspaceScreen) and workspace.view.cursor_line.number == 3
